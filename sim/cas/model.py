@@ -1,0 +1,182 @@
+"""CasadiModel: the symbolic rendering of a ModelSpec as a set of CasADi Functions.
+
+Every quantity is an SX expression graph, so derivatives are exact (algorithmic
+differentiation); nothing here calls OpenSim or finite differences. Knobs enter as a
+parameter vector ``knobs`` (order :attr:`CasadiModel.knob_names`), so changing them never
+rebuilds anything.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import casadi as ca
+
+from sim.cas import contact as contact_model
+from sim.cas import muscles as dgf
+from sim.cas.skeleton import SX_OPS, inertial_generalized_forces, poses
+from sim.geometry import path_length
+from sim.knobs import knobbed_parameters
+from sim.spec import COORDINATES, ModelSpec
+
+N_Q = len(COORDINATES)
+
+
+class CasadiModel:
+    """Symbolic skeleton, muscles, passive moments and contact of one (scaled) ModelSpec."""
+
+    def __init__(self, spec: ModelSpec):
+        self.spec = spec
+        self.muscles = spec.muscles_expanded()
+        self.muscle_names = [m.name for m in self.muscles]
+        self.compliant = [m.compliant_tendon for m in self.muscles]
+        self.spheres = spec.contact_spheres_expanded()
+        self.knob_names = list(spec.knobs)
+        self.coordinates = list(COORDINATES)
+
+    @property
+    def n_muscles(self) -> int:
+        return len(self.muscles)
+
+    def coordinate_index(self, name: str) -> int:
+        return self.coordinates.index(name)
+
+    # ------------------------------------------------------------------ skeleton
+    @cached_property
+    def skeleton_inverse_dynamics(self) -> ca.Function:
+        """(q, qd, qdd) -> generalized forces needed by the bare skeleton under gravity."""
+        q, qd, qdd = (ca.SX.sym(n, N_Q) for n in ("q", "qd", "qdd"))
+        tau = inertial_generalized_forces(self.spec, q, qd, qdd)
+        return ca.Function("skeleton_inverse_dynamics", [q, qd, qdd], [tau],
+                           ["q", "qd", "qdd"], ["tau"])
+
+    @cached_property
+    def body_points(self) -> ca.Function:
+        """q -> ground (x, y) of each body origin, stacked (used by pictures and animation)."""
+        q = ca.SX.sym("q", N_Q)
+        body_pose = poses(self.spec, q)
+        names = [b.name for b in self.spec.bodies_expanded()]
+        origins = ca.horzcat(*[ca.vertcat(*body_pose[n].origin[:2]) for n in names])
+        angles = ca.vertcat(*[body_pose[n].angle for n in names])
+        return ca.Function("body_points", [q], [origins, angles], ["q"], ["origins", "angles"])
+
+    # ------------------------------------------------------------------ muscle geometry
+    @cached_property
+    def muscle_geometry(self) -> ca.Function:
+        """(q, qd) -> muscle-tendon lengths, lengthening speeds, moment arms (n_m x n_q).
+
+        Moment arms follow OpenSim: r = -dL/dq (positive = tension drives q positive).
+        """
+        q, qd = ca.SX.sym("q", N_Q), ca.SX.sym("qd", N_Q)
+        body_pose = poses(self.spec, q)
+        lengths = ca.vertcat(*[path_length([(p.body, p.location) for p in m.path], body_pose, SX_OPS)
+                               for m in self.muscles])
+        jac = ca.jacobian(lengths, q)
+        return ca.Function("muscle_geometry", [q, qd], [lengths, jac @ qd, -jac],
+                           ["q", "qd"], ["lmt", "vmt", "moment_arms"])
+
+    # ------------------------------------------------------------------ muscle dynamics
+    @cached_property
+    def muscle_tendon(self) -> ca.Function:
+        """Muscle forces from lengths, speeds, activations and tendon states.
+
+        Inputs: lmt, vmt, activation, normalized tendon force ``ft`` and its derivative
+        ``dft`` (used by compliant tendons only; rigid tendons ignore them), knobs.
+        Outputs: tendon force (N), equilibrium residual (compliant: f_T - f_fibre cos(alpha);
+        0 for rigid), normalized fibre length and velocity, active and passive fibre force (N).
+        """
+        n = self.n_muscles
+        lmt, vmt, act, ft, dft = (ca.SX.sym(s, n) for s in ("lmt", "vmt", "a", "ft", "dft"))
+        knobs = ca.SX.sym("knobs", len(self.knob_names))
+        knob_map = {k: knobs[i] for i, k in enumerate(self.knob_names)}
+        out = {k: [] for k in ("force", "residual", "lm_norm", "vm_norm", "active", "passive")}
+        for i, m in enumerate(self.muscles):
+            par = knobbed_parameters(self.spec, m, knob_map)
+            fmax, strain, slack = (par["max_isometric_force"],
+                                   par["passive_fiber_strain_at_one_norm_force"],
+                                   par["tendon_slack_length"])
+            lopt = m.optimal_fiber_length
+            width = lopt * ca.sin(m.pennation_angle)
+            vmax = m.max_contraction_velocity * lopt
+            if m.compliant_tendon:
+                lt_norm = dgf.tendon_length_from_force(ft[i], m.tendon_strain_at_one_norm_force)
+                tendon_velocity = slack * dft[i] / dgf.tendon_force_slope(
+                    lt_norm, m.tendon_strain_at_one_norm_force)
+                along = lmt[i] - slack * lt_norm
+                along_velocity = vmt[i] - tendon_velocity
+            else:
+                along, along_velocity = lmt[i] - slack, vmt[i]
+            fibre = ca.sqrt(along ** 2 + width ** 2)
+            cos_pennation = along / fibre
+            lm_norm = fibre / lopt
+            vm_norm = along_velocity * cos_pennation / vmax
+            active = act[i] * dgf.active_force_length(lm_norm) * dgf.force_velocity(vm_norm)
+            passive = dgf.passive_force_length(lm_norm, strain)
+            along_tendon = (active + passive) * cos_pennation
+            if m.compliant_tendon:
+                force, residual = fmax * ft[i], ft[i] - along_tendon
+            else:
+                force, residual = fmax * along_tendon, ca.SX(0)
+            for key, value in (("force", force), ("residual", residual), ("lm_norm", lm_norm),
+                               ("vm_norm", vm_norm), ("active", fmax * active),
+                               ("passive", fmax * passive)):
+                out[key].append(value)
+        outputs = [ca.vertcat(*out[k]) for k in out]
+        return ca.Function("muscle_tendon", [lmt, vmt, act, ft, dft, knobs], outputs,
+                           ["lmt", "vmt", "a", "ft", "dft", "knobs"], list(out))
+
+    # ------------------------------------------------------------------ passive moments
+    @cached_property
+    def passive_moments(self) -> ca.Function:
+        """(q, qd) -> generalized passive joint moments (exponential stops plus damping)."""
+        q, qd = ca.SX.sym("q", N_Q), ca.SX.sym("qd", N_Q)
+        moments = ca.SX.zeros(N_Q)
+        for p in self.spec.passive_moments_expanded():
+            i = self.coordinate_index(p.coordinate)
+            moments[i] += (p.k1 * ca.exp(p.k2 * (q[i] - p.theta2))
+                           + p.k3 * ca.exp(p.k4 * (q[i] - p.theta1)) - p.damping * qd[i])
+        return ca.Function("passive_moments", [q, qd], [moments], ["q", "qd"], ["moments"])
+
+    # ------------------------------------------------------------------ contact
+    @cached_property
+    def contact(self) -> ca.Function:
+        """(q, qd) -> sphere forces (2 x n_spheres, on the foot, ground frame), points, Q."""
+        q, qd = ca.SX.sym("q", N_Q), ca.SX.sym("qd", N_Q)
+        body_pose = poses(self.spec, q)
+        forces, points = [], []
+        generalized = ca.SX.zeros(N_Q)
+        for sphere in self.spheres:
+            pose = body_pose[sphere.body]
+            centre = ca.vertcat(*pose.point(sphere.location, SX_OPS)[:2])
+            centre_velocity = ca.jacobian(centre, q) @ qd
+            omega = ca.jacobian(pose.angle, q) @ qd
+            force, point = contact_model.sphere_force(centre, centre_velocity, omega,
+                                                      sphere.radius, self.spec.contact)
+            # generalized force of a force on a body-fixed station: J_station^T F, where the
+            # station's velocity is v_centre + omega x (point - centre)
+            station_velocity = centre_velocity + ca.vertcat(-omega * (point[1] - centre[1]),
+                                                            omega * (point[0] - centre[0]))
+            generalized += ca.jacobian(station_velocity, qd).T @ force
+            forces.append(force)
+            points.append(point)
+        return ca.Function("contact", [q, qd], [ca.horzcat(*forces), ca.horzcat(*points), generalized],
+                           ["q", "qd"], ["forces", "points", "generalized"])
+
+    # ------------------------------------------------------------------ whole model
+    @cached_property
+    def residual_forces(self) -> ca.Function:
+        """Generalized forces still needed after muscles, passive moments and contact.
+
+        (q, qd, qdd, a, ft, dft, knobs) -> tau; zero at every coordinate means the motion is
+        dynamically consistent with the muscle forces (pelvis rows are the 'residuals').
+        """
+        q, qd, qdd = (ca.SX.sym(n, N_Q) for n in ("q", "qd", "qdd"))
+        n = self.n_muscles
+        act, ft, dft = (ca.SX.sym(s, n) for s in ("a", "ft", "dft"))
+        knobs = ca.SX.sym("knobs", len(self.knob_names))
+        lmt, vmt, arms = self.muscle_geometry(q, qd)
+        force = self.muscle_tendon(lmt, vmt, act, ft, dft, knobs)[0]
+        tau = (self.skeleton_inverse_dynamics(q, qd, qdd) - self.passive_moments(q, qd)
+               - self.contact(q, qd)[2] - arms.T @ force)
+        return ca.Function("residual_forces", [q, qd, qdd, act, ft, dft, knobs], [tau],
+                           ["q", "qd", "qdd", "a", "ft", "dft", "knobs"], ["tau"])

@@ -1,0 +1,158 @@
+"""OpenSim tasks run by the child worker. Inputs and outputs are plain data (dicts, arrays)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import opensim as osim
+
+from sim.osim.build import build_model, export_osim
+from sim.spec import COORDINATES, ModelSpec
+
+TASKS = ("version", "export", "evaluate_states", "read_parameters", "scale_to_static_trial")
+
+
+def version() -> str:
+    return osim.GetVersionAndDate()
+
+
+def export(spec: dict, path: str) -> str:
+    return str(export_osim(ModelSpec.model_validate(spec), path))
+
+
+def read_parameters(path: str) -> dict:
+    """Parameters read back from a .osim file (for the round-trip test and the parameter table)."""
+    model = osim.Model(path)
+    model.initSystem()
+    bodies = {}
+    for b in model.getBodySet():
+        inertia = b.getInertia().getMoments()
+        bodies[b.getName()] = {"mass": b.getMass(), "com": [b.getMassCenter()[i] for i in range(3)],
+                               "inertia": [inertia[i] for i in range(3)]}
+    muscles = {}
+    for m in model.getMuscles():
+        dgf = osim.DeGrooteFregly2016Muscle.safeDownCast(m)
+        path = osim.GeometryPath.safeDownCast(m.getPath())
+        points = path.getPathPointSet()
+        muscles[m.getName()] = {
+            "max_isometric_force": m.getMaxIsometricForce(),
+            "optimal_fiber_length": m.getOptimalFiberLength(),
+            "tendon_slack_length": m.getTendonSlackLength(),
+            "pennation_angle": m.getPennationAngleAtOptimalFiberLength(),
+            "compliant_tendon": not m.get_ignore_tendon_compliance(),
+            "passive_fiber_strain_at_one_norm_force": dgf.get_passive_fiber_strain_at_one_norm_force(),
+            "path": [(points.get(i).getParentFrame().getName(),
+                      [osim.PathPoint.safeDownCast(points.get(i)).get_location()[k] for k in range(3)])
+                     for i in range(points.getSize())],
+        }
+    markers = {mk.getName(): (mk.getParentFrameName().split("/")[-1],
+                              [mk.get_location()[i] for i in range(3)]) for mk in model.getMarkerSet()}
+    coordinates = {c.getName(): (c.getRangeMin(), c.getRangeMax()) for c in model.getCoordinateSet()}
+    return {"bodies": bodies, "muscles": muscles, "markers": markers, "coordinates": coordinates,
+            "n_forces": model.getForceSet().getSize()}
+
+
+def _speed_order(model: osim.Model, state: osim.State) -> list[int]:
+    """For each name in COORDINATES, its index in the state's U vector (probed, not assumed)."""
+    order = []
+    coordinate_set = model.getCoordinateSet()
+    for name in COORDINATES:
+        coord = coordinate_set.get(name)
+        state.setU(osim.Vector(state.getNU(), 0.0))
+        coord.setSpeedValue(state, 1.0)
+        u = state.getU()
+        order.append(next(i for i in range(state.getNU()) if u[i] == 1.0))
+    state.setU(osim.Vector(state.getNU(), 0.0))
+    return order
+
+
+def _set_state(model, state, order, q, qd) -> None:
+    coordinate_set = model.getCoordinateSet()
+    for i, name in enumerate(COORDINATES):
+        coordinate_set.get(name).setValue(state, float(q[i]), False)
+    u = osim.Vector(state.getNU(), 0.0)
+    for i, idx in enumerate(order):
+        u[idx] = float(qd[i])
+    state.setU(u)
+
+
+def _inverse_dynamics(model, state, order, qdd) -> np.ndarray:
+    udot = osim.Vector(state.getNU(), 0.0)
+    for i, idx in enumerate(order):
+        udot[idx] = float(qdd[i])
+    tau = osim.InverseDynamicsSolver(model).solve(state, udot)
+    return np.array([tau[idx] for idx in order])
+
+
+def _load(path: str, enabled: str) -> osim.Model:
+    """Load the .osim; keep only forces of kind ``enabled`` ('none', 'passive_contact', 'all')."""
+    model = osim.Model(path)
+    for force in model.getForceSet():
+        is_muscle = osim.Muscle.safeDownCast(force) is not None
+        keep = enabled == "all" or (enabled == "passive_contact" and not is_muscle)
+        force.set_appliesForce(keep)
+    model.initSystem()
+    return model
+
+
+def evaluate_states(spec: dict, q: np.ndarray, qd: np.ndarray, qdd: np.ndarray,
+                    activation: np.ndarray, tendon_force: np.ndarray) -> dict:
+    """Evaluate the exported .osim at many states (the reference for the CasADi rendering).
+
+    The model goes through a .osim file and is reloaded, so the file itself is what is tested.
+    """
+    model_spec = ModelSpec.model_validate(spec)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(export_osim(model_spec, Path(tmp) / "model.osim"))
+        skeleton = _load(path, "none")
+        passive_contact = _load(path, "passive_contact")
+        full = _load(path, "all")
+    n = q.shape[0]
+    muscles = [osim.DeGrooteFregly2016Muscle.safeDownCast(m) for m in full.getMuscles()]
+    names = [m.getName() for m in muscles]
+    contact_forces = [osim.SmoothSphereHalfSpaceForce.safeDownCast(f) for f in full.getForceSet()
+                      if osim.SmoothSphereHalfSpaceForce.safeDownCast(f) is not None]
+    out = {k: [] for k in ("skeleton_id", "passive_contact_id", "lmt", "vmt", "moment_arms",
+                           "tendon_force", "active_fiber_force", "passive_fiber_force",
+                           "norm_fiber_length", "norm_fiber_velocity", "dft", "sphere_force")}
+    states = {m: m.initSystem() for m in (skeleton, passive_contact, full)}
+    orders = {m: _speed_order(m, s) for m, s in states.items()}
+    coordinate_set = full.getCoordinateSet()
+    for k in range(n):
+        for model in (skeleton, passive_contact, full):
+            _set_state(model, states[model], orders[model], q[k], qd[k])
+        out["skeleton_id"].append(_inverse_dynamics(skeleton, states[skeleton], orders[skeleton], qdd[k]))
+        out["passive_contact_id"].append(
+            _inverse_dynamics(passive_contact, states[passive_contact], orders[passive_contact], qdd[k]))
+        s = states[full]
+        for j, m in enumerate(muscles):
+            m.setActivation(s, float(activation[k, j]))
+            if not m.get_ignore_tendon_compliance():
+                m.setNormalizedTendonForce(s, float(tendon_force[k, j]))
+        full.realizeDynamics(s)
+        out["lmt"].append([m.getLength(s) for m in muscles])
+        out["vmt"].append([m.getLengtheningSpeed(s) for m in muscles])
+        out["moment_arms"].append([[m.computeMomentArm(s, coordinate_set.get(c)) for c in COORDINATES]
+                                   for m in muscles])
+        out["tendon_force"].append([m.getTendonForce(s) for m in muscles])
+        out["active_fiber_force"].append([m.getActiveFiberForce(s) for m in muscles])
+        out["passive_fiber_force"].append([m.getPassiveFiberForce(s) for m in muscles])
+        out["norm_fiber_length"].append([m.getNormalizedFiberLength(s) for m in muscles])
+        out["norm_fiber_velocity"].append([m.getNormalizedFiberVelocity(s) for m in muscles])
+        out["dft"].append([0.0 if m.get_ignore_tendon_compliance()
+                           else m.getNormalizedTendonForceDerivative(s) for m in muscles])
+        out["sphere_force"].append([[f.getRecordValues(s).get(i) for i in range(3)]
+                                    for f in contact_forces])
+    result = {key: np.asarray(value) for key, value in out.items()}
+    result["muscle_names"] = names
+    result["sphere_names"] = [f.getName() for f in contact_forces]
+    return result
+
+
+def scale_to_static_trial(spec: dict, trc_path: str, mass: float, out_dir: str) -> dict:
+    """Placeholder replaced in sim.osim.scale_tool (imported lazily to keep this module small)."""
+    from sim.osim.scale_tool import scale_to_static_trial as run
+
+    return run(ModelSpec.model_validate(spec), trc_path, mass, out_dir)
