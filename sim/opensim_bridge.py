@@ -35,7 +35,8 @@ def run_opensim(task: str, timeout: float | None = 1800, **kwargs: Any) -> Any:
                 f"OpenSim task '{task}' crashed (exit code {proc.returncode}).\n"
                 f"stderr:\n{proc.stderr[-4000:]}")
         outcome = pickle.loads(result.read_bytes())
+        outcome["log"] = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
     if not outcome["ok"]:
         raise OpenSimTaskError(f"OpenSim task '{task}' failed: {outcome['error']}\n"
-                               f"{outcome['traceback']}")
+                               f"OpenSim log (last lines):\n{outcome.get('log', '')}\n{outcome['traceback']}")
     return outcome["value"]

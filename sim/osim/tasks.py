@@ -11,7 +11,8 @@ import opensim as osim
 from sim.osim.build import build_model, export_osim
 from sim.spec import COORDINATES, ModelSpec
 
-TASKS = ("version", "export", "evaluate_states", "read_parameters", "scale_to_static_trial")
+TASKS = ("version", "export", "evaluate_states", "read_parameters", "scale_to_static_trial",
+         "static_marker_errors")
 
 
 def version() -> str:
@@ -152,7 +153,14 @@ def evaluate_states(spec: dict, q: np.ndarray, qd: np.ndarray, qdd: np.ndarray,
 
 
 def scale_to_static_trial(spec: dict, trc_path: str, mass: float, out_dir: str) -> dict:
-    """Placeholder replaced in sim.osim.scale_tool (imported lazily to keep this module small)."""
+    """OpenSim ScaleTool on a static trial (see sim.osim.scale_tool)."""
     from sim.osim.scale_tool import scale_to_static_trial as run
 
     return run(ModelSpec.model_validate(spec), trc_path, mass, out_dir)
+
+
+def static_marker_errors(spec: dict, trc_path: str, out_dir: str) -> dict:
+    """Per-marker inverse-kinematics errors of a model on a static trial."""
+    from sim.osim.scale_tool import marker_errors
+
+    return marker_errors(ModelSpec.model_validate(spec), trc_path, out_dir)
