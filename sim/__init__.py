@@ -4,7 +4,8 @@ Importing ``sim`` installs a guard that refuses to load ``opensim`` and ``casadi
 one process (their pip wheels clash); see :mod:`sim._boundary`.
 """
 
-from sim._boundary import ProcessBoundaryError, install as _install_boundary
+from sim._boundary import ProcessBoundaryError
+from sim._boundary import install as _install_boundary
 
 __version__ = "0.1.0"
 __all__ = ["ProcessBoundaryError", "__version__"]

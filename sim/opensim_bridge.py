@@ -28,8 +28,7 @@ def run_opensim(task: str, timeout: float | None = 1800, **kwargs: Any) -> Any:
         root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
         proc = subprocess.run([sys.executable, "-m", "sim.osim.worker", str(request), str(result)],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, timeout=timeout, check=False)
+                              env=env, capture_output=True, text=True, timeout=timeout, check=False)
         if not result.exists():
             raise OpenSimTaskError(
                 f"OpenSim task '{task}' crashed (exit code {proc.returncode}).\n"

@@ -35,7 +35,7 @@ def read_trc(path: str | Path) -> MarkerTrial:
     if len(lines) < 6 or not lines[0].startswith("PathFileType"):
         raise ModelSpecError(f"{path} is not a TRC file (first line must start with 'PathFileType')")
     keys, values = lines[1].split("\t"), lines[2].split("\t")
-    header = {k.strip(): v.strip() for k, v in zip(keys, values)}
+    header = {k.strip(): v.strip() for k, v in zip(keys, values, strict=False)}
     units = header.get("Units", "")
     if units not in UNITS:
         raise ModelSpecError(f"{path}: Units = '{units}' not supported (allowed: {', '.join(UNITS)})")

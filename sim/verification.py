@@ -34,7 +34,7 @@ def sample_states(spec: ModelSpec, n: int, seed: int = 0) -> dict[str, np.ndarra
     spheres = spec.contact_spheres_expanded()
     iy = COORDINATES.index("pelvis_ty")
     for k in range(n + 1):
-        poses = body_poses(spec, dict(zip(COORDINATES, q[k])))
+        poses = body_poses(spec, dict(zip(COORDINATES, q[k], strict=False)))
         lowest = min(poses[s.body].point(s.location, _float_ops())[1] - s.radius for s in spheres)
         # indentation of the lowest sphere between -1 cm (airborne) and +2 cm
         q[k, iy] = -lowest - (0.0 if k == 0 else rng.uniform(-0.01, 0.02))
@@ -47,7 +47,7 @@ def sample_states(spec: ModelSpec, n: int, seed: int = 0) -> dict[str, np.ndarra
     # tendon force that puts the fibre there, then the activation for which the fibre
     # velocity OpenSim infers is physiological (force-velocity multiplier 0.2-1.6)
     for k in range(n + 1):
-        lengths = muscle_lengths(spec, dict(zip(COORDINATES, q[k])))
+        lengths = muscle_lengths(spec, dict(zip(COORDINATES, q[k], strict=False)))
         for j, m in enumerate(muscles):
             if m.compliant_tendon:
                 activation[k, j], tendon_force[k, j] = _compliant_state(m, lengths[m.name], rng)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import opensim as osim
 
-from sim.osim.build import build_model, export_osim
+from sim.osim.build import export_osim
 from sim.spec import COORDINATES, ModelSpec
 
 TASKS = ("version", "export", "evaluate_states", "read_parameters", "scale_to_static_trial",
@@ -16,7 +16,7 @@ TASKS = ("version", "export", "evaluate_states", "read_parameters", "scale_to_st
 
 
 def version() -> str:
-    return osim.GetVersionAndDate()
+    return osim.__version__
 
 
 def export(spec: dict, path: str) -> str:
