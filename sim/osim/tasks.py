@@ -12,7 +12,7 @@ from sim.osim.build import export_osim
 from sim.spec import COORDINATES, ModelSpec
 
 TASKS = ("version", "export", "evaluate_states", "read_parameters", "scale_to_static_trial",
-         "static_marker_errors")
+         "static_marker_errors", "time_inverse_dynamics")
 
 
 def version() -> str:
@@ -164,3 +164,25 @@ def static_marker_errors(spec: dict, trc_path: str, out_dir: str) -> dict:
     from sim.osim.scale_tool import marker_errors
 
     return marker_errors(ModelSpec.model_validate(spec), trc_path, out_dir)
+
+
+def time_inverse_dynamics(spec: dict, seconds: float = 3.0) -> dict:
+    """States per second of InverseDynamicsSolver on the exported model (all forces on)."""
+    import time
+
+    model_spec = ModelSpec.model_validate(spec)
+    with tempfile.TemporaryDirectory() as tmp:
+        model = _load(str(export_osim(model_spec, Path(tmp) / "model.osim")), "all")
+    state = model.initSystem()
+    order = _speed_order(model, state)
+    rng = np.random.default_rng(0)
+    q = np.zeros(len(COORDINATES))
+    q[COORDINATES.index("pelvis_ty")] = 0.93
+    solver = osim.InverseDynamicsSolver(model)
+    udot = osim.Vector(state.getNU(), 0.0)
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        _set_state(model, state, order, q, rng.normal(0, 1, len(COORDINATES)))
+        solver.solve(state, udot)
+        n += 1
+    return {"rate": n / (time.perf_counter() - start), "version": osim.__version__}

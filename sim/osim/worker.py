@@ -13,6 +13,9 @@ import traceback
 
 
 def _tasks():
+    import opensim
+
+    opensim.Logger.removeFileSink()  # no opensim.log in the user's working directory
     from sim.osim import tasks
 
     return {name: getattr(tasks, name) for name in tasks.TASKS}
