@@ -100,5 +100,93 @@ def model_thomas(
               f"({'positive' if r.positive else 'negative'} test; passive moment {r.resting_moment:.1f} N m)")
 
 
+def _parse_knobs(values: list[str] | None) -> dict[str, float]:
+    knobs = {}
+    for item in values or []:
+        name, sep, value = item.partition("=")
+        try:
+            knobs[name.strip()] = float(value)
+        except ValueError:
+            _fail(f"--knob expects NAME=VALUE, got {item!r}")
+        if not sep:
+            _fail(f"--knob expects NAME=VALUE, got {item!r}")
+    return knobs
+
+
+@app.command("run")
+def run(
+    experiment: Annotated[Path | None, typer.Argument(help="Experiment file (TOML); default: the baseline.")] = None,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Run folder (default runs/<name>).")] = None,
+    speed: Annotated[float | None, typer.Option(help="Average running speed (m/s), (0, 8].")] = None,
+    n_intervals: Annotated[int | None, typer.Option(help="Mesh intervals (>= 5).")] = None,
+    knob: Annotated[list[str] | None, typer.Option(help="Knob as NAME=VALUE (repeatable).")] = None,
+    guess: Annotated[str | None, typer.Option(help="'data', 'random' or a run folder to warm-start from.")] = None,
+    max_iter: Annotated[int | None, typer.Option(help="IPOPT iteration limit.")] = None,
+    figures: Annotated[bool, typer.Option(help="Write the comparison figure.")] = True,
+) -> None:
+    """Optimize a running stride (predictive simulation) and write its run folder and figures."""
+    from sim.spec import ModelSpecError
+    from sim.stride.config import load_experiment, make_config
+
+    overrides = {"speed": speed, "n_intervals": n_intervals, "guess": guess, "max_iter": max_iter}
+    knobs = _parse_knobs(knob)
+    try:
+        if experiment is not None:
+            config = load_experiment(experiment, **overrides)
+            if knobs:
+                config = make_config(str(experiment), **{**config.model_dump(), "knobs": {**config.knobs, **knobs}})
+        else:
+            config = make_config(**overrides, knobs=knobs)
+    except ModelSpecError as exc:
+        _fail(str(exc))
+    out = out or Path("runs") / config.name
+    _run_with_progress(config, out, figures)
+
+
+def _run_with_progress(config, out: Path, figures: bool) -> None:
+    from sim.stride.runner import run_stride
+
+    def report(entry: dict) -> None:
+        if entry["iteration"] % 10 == 0:
+            console.print(f"  iter {entry['iteration']:4d}  objective {entry['objective']:.5g}  "
+                          f"infeasibility {entry['infeasibility']:.2e}  {entry['elapsed_s']:6.1f} s")
+
+    status = run_stride(config, out, report=report, log=lambda m: console.print(f"[dim]{m}[/]"))
+    gait = status["gait"]
+    verdict = "a running stride" if status["counts_as_result"] else "NOT a result"
+    print(f"{status['ipopt_status']} after {status['iterations']} iterations in {status['solve_time_s']:.1f} s: "
+          f"{gait['label']} -> {verdict}")
+    metrics_file = out / "metrics.json"
+    if metrics_file.exists():
+        import json
+
+        m = json.loads(metrics_file.read_text())
+        print(f"cadence {m['cadence_steps_per_min']:.0f} steps/min, stride {m['stride_length_m']:.2f} m, "
+              f"duty factor {m['duty_factor']:.2f}, peak vertical GRF {m['peak_vertical_grf_bw']:.2f} BW, "
+              f"peak swing knee flexion {m['peak_swing_knee_flexion_deg']:.0f} deg")
+        misses = [k for k, v in m["realism"].items() if not v["ok"]]
+        if misses:
+            print("outside the realism targets: " + ", ".join(misses))
+        if figures and status["counts_as_result"]:
+            from sim.figures.gait_compare import plot_vs_measured
+            from sim.results.fullstride import full_stride
+            from sim.results.io import load_run
+
+            solution, spec = load_run(out)
+            from sim.cas.model import CasadiModel
+
+            plot_vs_measured(full_stride(solution, CasadiModel(spec)), out / "vs_measured.png")
+    if "diagnostics" in gait:
+        d = gait["diagnostics"]
+        print(f"largest constraint violation {d['max_violation']:.2e}:")
+        for v in d["largest_violations"][:5]:
+            print(f"  {v['constraint']} at t = {v['time_s']} s: {v['violation']:.2e}")
+        for name, count in d["variables_at_bounds"][:5]:
+            print(f"  {name} ({count} nodes)")
+    print(f"wrote {out}/")
+    if not status["counts_as_result"]:
+        raise typer.Exit(code=1)
+
+
 def main() -> None:  # pragma: no cover
     app()

@@ -12,7 +12,7 @@ from sim.osim.build import export_osim
 from sim.spec import COORDINATES, ModelSpec
 
 TASKS = ("version", "export", "evaluate_states", "read_parameters", "scale_to_static_trial",
-         "static_marker_errors", "time_inverse_dynamics")
+         "static_marker_errors", "time_inverse_dynamics", "inverse_dynamics_residuals", "node_residuals")
 
 
 def version() -> str:
@@ -186,3 +186,46 @@ def time_inverse_dynamics(spec: dict, seconds: float = 3.0) -> dict:
         solver.solve(state, udot)
         n += 1
     return {"rate": n / (time.perf_counter() - start), "version": osim.__version__}
+
+
+def inverse_dynamics_residuals(model_path: str, kinematics: str, external_loads: str, out_dir: str) -> dict:
+    """OpenSim's InverseDynamicsTool on a result's .mot and GRF; returns pelvis residuals.
+
+    All model forces (muscles, passive moments, contact spheres) are excluded: the measured-
+    style workflow, where the ground reaction forces come from the external-loads file.
+    """
+    model = osim.Model(model_path)
+    model.initSystem()
+    kin = osim.Storage(kinematics)
+    tool = osim.InverseDynamicsTool()
+    tool.setModel(model)
+    tool.setCoordinatesFileName(kinematics)
+    tool.setExternalLoadsFileName(external_loads)
+    tool.setLowpassCutoffFrequency(-1.0)
+    tool.setStartTime(kin.getFirstTime())
+    tool.setEndTime(kin.getLastTime())
+    excluded = osim.ArrayStr()
+    excluded.append("All")
+    tool.setExcludedForces(excluded)
+    tool.setResultsDir(out_dir)
+    tool.setOutputGenForceFileName("inverse_dynamics.sto")
+    if not tool.run():
+        raise RuntimeError("InverseDynamicsTool failed")
+    table = osim.TimeSeriesTable(str(Path(out_dir) / "inverse_dynamics.sto"))
+    out = {"time": np.array(table.getIndependentColumn())}
+    for label in ("pelvis_tx_force", "pelvis_ty_force", "pelvis_tilt_moment"):
+        out[label] = table.getDependentColumn(label).to_numpy()
+    return out
+
+
+def node_residuals(model_path: str, q: np.ndarray, qd: np.ndarray, qdd: np.ndarray) -> np.ndarray:
+    """Generalized forces OpenSim needs at each node with contact and passive forces on and
+    muscles off: on the pelvis rows this is the residual the motion leaves unexplained."""
+    model = _load(model_path, "passive_contact")
+    state = model.initSystem()
+    order = _speed_order(model, state)
+    out = []
+    for k in range(q.shape[0]):
+        _set_state(model, state, order, q[k], qd[k])
+        out.append(_inverse_dynamics(model, state, order, qdd[k]))
+    return np.array(out)

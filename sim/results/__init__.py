@@ -1,0 +1,1 @@
+"""Results of stride optimizations: full-stride data, OpenSim files, metrics, run folders."""

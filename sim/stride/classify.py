@@ -1,0 +1,54 @@
+"""Classify a solved stride from its vertical ground reaction forces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: vertical force (N) below which a foot counts as off the ground
+CONTACT_THRESHOLD = 20.0
+
+
+@dataclass
+class GaitClass:
+    """Gait label and the timing metrics it is based on (fractions of the stride)."""
+
+    label: str  # running | walking | hopping | skipping | failed
+    flight_fraction: float
+    double_support_fraction: float
+    duty_factor: float  # right-foot contact time / stride time
+    stances_per_foot: tuple[int, int]
+    peak_vertical_grf_bw: float
+
+
+def _stance_count(contact: np.ndarray) -> int:
+    """Number of contact intervals in a periodic boolean sequence."""
+    if contact.all():
+        return 1
+    return int(np.sum(contact & ~np.roll(contact, 1)))
+
+
+def classify(solution, threshold: float = CONTACT_THRESHOLD) -> GaitClass:
+    """Running: flight phases and alternating single stance; walking: double support, no flight."""
+    _, right, left = solution.full_stride_grf()
+    # drop the last node (it repeats the first of the next stride)
+    right, left = right[:-1], left[:-1]
+    on_r, on_l = right > threshold, left > threshold
+    flight = float(np.mean(~on_r & ~on_l))
+    double = float(np.mean(on_r & on_l))
+    stances = (_stance_count(on_r), _stance_count(on_l))
+    peak = float(max(right.max(), left.max()) / solution.body_weight)
+    if not solution.converged or not (on_r.any() and on_l.any()):
+        label = "failed"
+    elif double > 0.5 * min(on_r.mean(), on_l.mean()) and flight > 0:
+        label = "hopping"
+    elif stances != (1, 1):
+        label = "skipping"
+    elif flight > 0 and double == 0:
+        label = "running"
+    elif double > 0 and flight == 0:
+        label = "walking"
+    else:
+        label = "skipping"
+    return GaitClass(label, flight, double, float(on_r.mean()), stances, peak)
