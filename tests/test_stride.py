@@ -144,3 +144,18 @@ def test_ctrl_c_writes_status_and_no_partial_files(tmp_path):
     assert not status["converged"] and not status["counts_as_result"]
     assert proc.returncode == 1
     assert not list(tmp_path.glob("*.partial")) and not list(out.glob("*.tmp"))
+
+
+@pytest.mark.opensim
+def test_warm_start_from_a_run_folder(coarse_run, tmp_path):
+    out, status = coarse_run
+    config = make_config(n_intervals=20, guess=str(out), knobs={"glute_strength": 0.8})
+    warm = run_stride(config, tmp_path / "warm", log=lambda m: None, check_residuals=False)
+    assert warm["converged"] and warm["iterations"] < status["iterations"]
+
+
+def test_baseline_experiment_file_is_valid():
+    from pathlib import Path
+
+    config = load_experiment(Path(__file__).resolve().parent.parent / "experiments" / "baseline.toml")
+    assert config.speed == 3.5 and config.name == "baseline" and config.n_intervals == 50

@@ -48,7 +48,7 @@ ROTATIONAL = [i for i in range(N_Q) if i not in (IX, IY)]
 DEFAULT_WEIGHTS = {"effort": 1.0, "acceleration": 2e-6, "activation_rate": 1e-4,
                    "tendon_rate": 1e-4, "reserves": 1.0}
 
-DEFAULT_IPOPT = {"tol": 1e-4, "constr_viol_tol": 1e-4, "dual_inf_tol": 1e-3, "acceptable_tol": 1e-3,
+DEFAULT_IPOPT = {"sb": "yes", "tol": 1e-4, "constr_viol_tol": 1e-4, "dual_inf_tol": 1e-3, "acceptable_tol": 1e-3,
                  "mu_strategy": "adaptive", "linear_solver": "mumps", "mumps_pivot_order": 5, "print_level": 5,
                  "nlp_scaling_method": "gradient-based", "bound_push": 1e-3, "bound_frac": 1e-3}
 
