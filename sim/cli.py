@@ -188,5 +188,50 @@ def _run_with_progress(config, out: Path, figures: bool) -> None:
         raise typer.Exit(code=1)
 
 
+@app.command("sweep")
+def sweep(
+    experiment: Annotated[Path, typer.Argument(help="Sweep file (TOML) with a [grid] table.")],
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Sweep folder (default runs/<name>).")] = None,
+    workers: Annotated[int, typer.Option(help="Parallel worker processes (local) or tasks (Dask).")] = 2,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
+) -> None:
+    """Solve every point of a grid (resumable: re-run the same command to continue)."""
+    from sim.spec import ModelSpecError
+    from sim.sweep.config import load_sweep
+    from sim.sweep.engine import run_sweep
+    from sim.sweep.tables import write_summary, write_timeseries
+
+    if workers < 1:
+        _fail(f"--workers = {workers}: must be at least 1")
+    try:
+        config = load_sweep(experiment)
+    except ModelSpecError as exc:
+        _fail(str(exc))
+    out = out or Path("runs") / config.name
+
+    def report(event: dict) -> None:
+        if event["event"] == "start":
+            console.print(f"{event['points']} points: {event['already_solved']} already solved, "
+                          f"{event['corrupt_resolved']} partial or corrupted (solving again)")
+            for key in event["corrupt"]:
+                console.print(f"  [yellow]discarded incomplete result[/] {key}")
+        else:
+            r = event["result"]
+            verdict = "running" if r["counts_as_result"] else f"FAILED ({r['attempts'][-1]['gait']})"
+            console.print(f"[{event['done']}/{event['total']}] {event['key']}: {verdict} after "
+                          f"{len(r['attempts'])} attempt(s), {r['wall_time_s']:.1f} s; "
+                          f"elapsed {event['elapsed_s']:.0f} s, ETA {event['eta_s']:.0f} s")
+
+    try:
+        counts = run_sweep(config, out, workers=workers, scheduler=scheduler, report=report)
+    except ModelSpecError as exc:
+        _fail(str(exc))
+    write_summary(config, out)
+    write_timeseries(config, out)
+    print(f"{counts['points']} points; solved now {counts['solved_now']}, already {counts['already_solved']}, "
+          f"not running after retries {counts['failed']}")
+    print(f"wrote {out}/ (points/, summary.parquet, summary.csv, timeseries.nc)")
+
+
 def main() -> None:  # pragma: no cover
     app()

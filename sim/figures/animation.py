@@ -1,0 +1,564 @@
+"""Sagittal animation of one or several runs: segments, muscles coloured by activation, GRF arrows.
+
+Headless (matplotlib Agg). Each frame reuses the same artists and only updates their data, so
+a 2-second 720p mp4 renders in a few seconds. mp4 goes through imageio-ffmpeg (its pip wheel
+bundles ffmpeg); GIF through Pillow (no ffmpeg needed). The output appears whole or not at all:
+frames go to a temporary file next to it that is renamed at the end and deleted on any error.
+
+Everything comes from the run folders' files (spec.json, kinematics.mot, grf.mot,
+activations.sto); this module imports neither CasADi nor OpenSim. All input problems raise
+:class:`~sim.figures.rundata.VisualsError` before the first frame is drawn.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.cm import ScalarMappable  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.colors import to_rgb  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Circle, FancyArrowPatch, Polygon  # noqa: E402
+
+from sim.figures.rundata import RunData, VisualsError, default_labels, load_run_data, publish  # noqa: E402
+from sim.figures.style import (  # noqa: E402
+    ACTIVATION_CMAP,
+    ACTIVATION_NORM,
+    PELVIS_MARKER_COLOUR,
+    condition_colour,
+)
+from sim.geometry import Ops, body_poses, tree_order  # noqa: E402
+
+__all__ = ["FORMATS", "Animation", "VisualsError", "animate"]
+
+NP_OPS = Ops(np.sin, np.cos, np.sqrt)
+FORMATS = (".mp4", ".gif")
+LAYOUTS = ("side", "overlay")
+CAMERAS = ("follow", "fixed")
+GRF_SCALE = 0.2  # m of arrow per body weight
+GROUND_DEPTH = 0.12  # m of ground band drawn below the floor
+VIEW = (-GROUND_DEPTH, 2.05)  # m, vertical range of a panel (follow camera)
+DPI = 100
+MIN_SIZE = (160, 120)
+
+
+def _tint(colour: str, amount: float) -> tuple[float, float, float]:
+    """``colour`` mixed with white (amount 0: unchanged, 1: white)."""
+    r, g, b = to_rgb(colour)
+    return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
+
+
+@dataclass
+class _Geometry:
+    """Ground coordinates of everything drawn, for every frame (arrays are frames x ...)."""
+
+    segments: dict[str, np.ndarray]  # name -> frames x points x 2
+    head: np.ndarray  # frames x 2
+    head_radius: float
+    spheres: list[tuple[str, float, np.ndarray]]  # (side, radius, frames x 2)
+    muscles: np.ndarray  # object array: per muscle frames x points x 2
+    activation: np.ndarray  # frames x muscles
+    grf: dict[str, np.ndarray]  # side -> frames x 2 (N)
+    cop: dict[str, np.ndarray]  # side -> frames x 2 (m)
+    pelvis: np.ndarray  # frames x 2 (pelvis_tx, pelvis_ty)
+    joints: np.ndarray  # frames x joints x 2
+    phase: np.ndarray  # frames: fraction of the gait cycle
+    stride: np.ndarray  # frames: index of the stride being played
+
+
+def _sample(run: RunData, t: np.ndarray) -> tuple[dict[str, np.ndarray], dict, dict, np.ndarray, np.ndarray, np.ndarray]:
+    """Coordinates, GRF, COP and activations of ``run`` at simulated times ``t`` (strides repeat)."""
+    period, length = run.stride_time, run.stride_length
+    stride = np.floor(t / period + 1e-9).astype(int)
+    local = np.clip(t - stride * period, 0.0, period) + run.time[0]
+    q = {c: np.interp(local, run.time, v) for c, v in run.q.items()}
+    q["pelvis_tx"] = q["pelvis_tx"] + stride * length
+    grf = {s: np.column_stack([np.interp(local, run.time, run.grf[s][:, i]) for i in (0, 1)]) for s in "rl"}
+    cop = {s: np.column_stack([np.interp(local, run.time, run.cop[s][:, i]) for i in (0, 1)]) for s in "rl"}
+    for s in "rl":
+        cop[s][:, 0] += stride * length
+    act = np.column_stack([np.interp(local, run.time, run.activation[:, j]) for j in range(run.activation.shape[1])])
+    return q, grf, cop, act, (local - run.time[0]) / period, stride
+
+
+def _foot_outline(spec, side: str) -> list[list[float]]:
+    """Outline of the foot in the calcaneus frame, from its contact spheres and the ankle joint."""
+    spheres = [s for s in spec.contact_spheres_expanded() if s.body == f"calcn_{side}"]
+    ankle = next((j.location_in_child for j in spec.joints_expanded() if j.child == f"calcn_{side}"), [0.05, 0.04, 0])
+    if len(spheres) < 2:
+        return [[0.0, 0.0], [0.0, 0.06], [0.12, 0.05], [0.22, 0.0]]
+    heel = min(spheres, key=lambda s: s.location[0])
+    toe = max(spheres, key=lambda s: s.location[0])
+    (hx, hy), rh = heel.location[:2], heel.radius
+    (tx, ty), rt = toe.location[:2], toe.radius
+    ax_, ay = ankle[:2]
+    return [[hx - rh, hy + 0.2 * rh], [hx - 0.5 * rh, hy - 0.85 * rh], [tx - 0.03, ty - rt], [tx + rt, ty],
+            [tx - 0.03, ty + 0.03], [ax_ + 0.04, ay + 0.0], [ax_ - 0.01, ay + 0.035], [hx - 0.9 * rh, hy + 0.6 * rh]]
+
+
+def _geometry(run: RunData, t: np.ndarray) -> _Geometry:
+    spec = run.spec
+    q, grf, cop, act, phase, stride = _sample(run, t)
+    poses = body_poses(spec, q, NP_OPS)
+
+    def at(body: str, local) -> np.ndarray:
+        x, y, _ = poses[body].point([local[0], local[1], 0.0], NP_OPS)
+        return np.column_stack([np.broadcast_to(x, t.shape), np.broadcast_to(y, t.shape)])
+
+    joints = tree_order(spec.joints_expanded())
+    centre = {j.child: at(j.parent, j.location_in_parent) for j in joints}  # joint centre of each child body
+    children: dict[str, list[str]] = {}
+    for j in joints:
+        children.setdefault(j.parent, []).append(j.child)
+    segments: dict[str, np.ndarray] = {}
+    for j in joints:
+        body = j.child
+        if body.startswith(("femur", "tibia")) and children.get(body):
+            segments[body] = np.stack([centre[body], centre[children[body][0]]], axis=1)
+    for side in "rl":
+        if f"calcn_{side}" in poses:
+            segments[f"foot_{side}"] = np.stack([at(f"calcn_{side}", p) for p in _foot_outline(spec, side)], axis=1)
+    hips = [centre[c] for c in children.get("pelvis", []) if c != "torso"]
+    back = centre.get("torso", at("pelvis", [-0.1, 0.08]))
+    hip = hips[0] if hips else at("pelvis", [-0.07, -0.07])
+    # pelvis: a wedge from the sacrum over the lumbar joint to the front of the pelvis and the hip
+    segments["pelvis"] = np.stack([back, at("pelvis", [0.03, 0.03]), at("pelvis", [0.01, -0.05]), hip,
+                                   at("pelvis", [-0.14, -0.03])], axis=1)
+    torso = next((b for b in spec.bodies_expanded() if b.name == "torso"), None)
+    com = torso.com if torso is not None else [-0.03, 0.24, 0]
+    neck_height = 2.25 * com[1]
+    segments["trunk"] = np.stack([back, at("torso", [com[0], neck_height])], axis=1)
+    head_radius = 0.42 * com[1]
+    head = at("torso", [com[0] + 0.03, neck_height + head_radius * 1.05])
+    spheres = [(s.name[-1], s.radius, at(s.body, s.location)) for s in spec.contact_spheres_expanded()]
+    muscles = np.empty(len(run.muscle_names), dtype=object)
+    for i, m in enumerate(spec.muscles_expanded()):
+        muscles[i] = np.stack([at(p.body, p.location) for p in m.path], axis=1)
+    joint_points = np.stack(list(centre.values()), axis=1)
+    return _Geometry(segments=segments, head=head, head_radius=head_radius, spheres=spheres, muscles=muscles,
+                     activation=act, grf=grf, cop=cop, pelvis=np.column_stack([q["pelvis_tx"], q["pelvis_ty"]]),
+                     joints=joint_points, phase=phase, stride=stride)
+
+
+class _RunArtists:
+    """The artists of one run in one axes, created once and updated per frame."""
+
+    def __init__(self, ax, geo: _Geometry, run: RunData, colour: str, highlight: set[str], ppm: float,
+                 z0: float = 0.0):
+        self.geo, self.run, self.ax = geo, run, ax
+        pt = 72.0 / DPI * ppm  # points per metre on screen
+
+        def lw(metres: float) -> float:
+            return max(0.6, metres * pt)
+
+        self.lines: dict[str, Line2D] = {}
+        self.patches: dict[str, Polygon] = {}
+        near, far = _tint(colour, 0.35), _tint(colour, 0.7)
+        for name in geo.segments:
+            side = name[-1] if name[-2] == "_" else ""
+            z = z0 + (1.0 if side == "l" else 3.0 if side == "r" else 2.0)
+            fill = far if side == "l" else near
+            if name.startswith("foot") or name == "pelvis":
+                patch = Polygon(geo.segments[name][0], closed=True, facecolor=fill, edgecolor=colour,
+                                lw=lw(0.006), alpha=0.9, zorder=z)
+                ax.add_patch(patch)
+                self.patches[name] = patch
+            else:
+                width = 0.075 if name == "trunk" else 0.05 if name.startswith("femur") else 0.04
+                (line,) = ax.plot(*geo.segments[name][0].T, color=fill, lw=lw(width), solid_capstyle="round",
+                                  alpha=0.85, zorder=z)
+                self.lines[name] = line
+        self.head = Circle(geo.head[0], geo.head_radius, facecolor=near, edgecolor=colour, lw=lw(0.006),
+                           zorder=z0 + 2.0)
+        ax.add_patch(self.head)
+        self.spheres = []
+        for side, radius, centre in geo.spheres:
+            c = Circle(centre[0], radius, facecolor="white", edgecolor="0.2", lw=lw(0.004), alpha=0.9,
+                       zorder=z0 + (1.2 if side == "l" else 3.2))
+            ax.add_patch(c)
+            self.spheres.append(c)
+        (self.joint_dots,) = ax.plot(*geo.joints[0].T, "o", color="white", mec="0.15", ms=lw(0.022), mew=lw(0.005),
+                                     ls="none", zorder=z0 + 4.0)
+        names = run.muscle_names
+        self.muscle_index = {"r": [i for i, n in enumerate(names) if not n.endswith("_l")],
+                             "l": [i for i, n in enumerate(names) if n.endswith("_l")]}
+        self.highlight = [i for i, n in enumerate(names) if n in highlight]
+        faded = bool(highlight)
+        self.muscles: dict[str, LineCollection] = {}
+        for side, z, width in (("l", 1.5, 0.011), ("r", 3.5, 0.016)):
+            idx = [i for i in self.muscle_index[side] if i not in self.highlight]
+            self.muscle_index[side] = idx
+            coll = LineCollection([geo.muscles[i][0] for i in idx], cmap=ACTIVATION_CMAP, norm=ACTIVATION_NORM,
+                                  linewidths=lw(width * (0.7 if faded else 1.0)), alpha=0.45 if faded else 1.0,
+                                  capstyle="round", zorder=z0 + z)
+            coll.set_array(geo.activation[0, idx])
+            ax.add_collection(coll)
+            self.muscles[side] = coll
+        self.highlighted = None
+        self.highlight_labels = []
+        if self.highlight:
+            self.highlighted = LineCollection([geo.muscles[i][0] for i in self.highlight], cmap=ACTIVATION_CMAP,
+                                              norm=ACTIVATION_NORM, linewidths=lw(0.024), capstyle="round",
+                                              zorder=z0 + 4.5)
+            self.highlighted.set_array(geo.activation[0, self.highlight])
+            ax.add_collection(self.highlighted)
+            for i in self.highlight:
+                self.highlight_labels.append(ax.text(0, 0, names[i], fontsize=max(6.0, lw(0.05)), color="0.1",
+                                                     ha="left", va="center", zorder=z0 + 6.5, clip_on=True))
+        self.arrows = {}
+        for side in "rl":
+            arrow = FancyArrowPatch((0, 0), (0, 1), arrowstyle="-|>", mutation_scale=lw(0.09), lw=lw(0.014),
+                                    color=colour, zorder=z0 + 5.0)
+            ax.add_patch(arrow)
+            self.arrows[side] = arrow
+        (self.pelvis_marker,) = ax.plot(*geo.pelvis[0], "o", color=PELVIS_MARKER_COLOUR, ms=lw(0.03), mew=0,
+                                        zorder=z0 + 6.0)
+
+    def update(self, k: int) -> None:
+        geo = self.geo
+        for name, line in self.lines.items():
+            line.set_data(geo.segments[name][k].T)
+        for name, patch in self.patches.items():
+            patch.set_xy(geo.segments[name][k])
+        self.head.set_center(geo.head[k])
+        for circle, (_, _, centre) in zip(self.spheres, geo.spheres, strict=True):
+            circle.set_center(centre[k])
+        self.joint_dots.set_data(geo.joints[k].T)
+        for side, coll in self.muscles.items():
+            idx = self.muscle_index[side]
+            coll.set_segments([geo.muscles[i][k] for i in idx])
+            coll.set_array(geo.activation[k, idx])
+        if self.highlighted is not None:
+            self.highlighted.set_segments([geo.muscles[i][k] for i in self.highlight])
+            self.highlighted.set_array(geo.activation[k, self.highlight])
+            pelvis_x = geo.pelvis[k, 0]
+            for text, i in zip(self.highlight_labels, self.highlight, strict=True):
+                path = geo.muscles[i][k]
+                y = path[:, 1].mean() - (0.07 if self.run.muscle_names[i].endswith("_l") else 0.0)
+                if path[:, 0].mean() < pelvis_x:  # behind the body: label to the left
+                    text.set_position((path[:, 0].min() - 0.03, y))
+                    text.set_horizontalalignment("right")
+                else:
+                    text.set_position((path[:, 0].max() + 0.03, y))
+                    text.set_horizontalalignment("left")
+                text.set_text(f"{self.run.muscle_names[i]} {geo.activation[k, i]:.2f}")
+        bw = self.run.body_weight
+        for side, arrow in self.arrows.items():
+            fx, fy = geo.grf[side][k]
+            visible = fy > 20.0
+            arrow.set_visible(bool(visible))
+            if visible:
+                x0 = geo.cop[side][k, 0]
+                arrow.set_positions((x0, 0.0), (x0 + GRF_SCALE * fx / bw, GRF_SCALE * fy / bw))
+        self.pelvis_marker.set_data([geo.pelvis[k, 0]], [geo.pelvis[k, 1]])
+
+
+@dataclass
+class _Panel:
+    ax: object
+    runs: list[int]
+    time_text: object
+
+
+class Animation:
+    """A validated, laid-out animation; :meth:`frame` draws frame ``k`` and returns it as RGB."""
+
+    def __init__(self, run_dirs: Sequence[str | Path], fps: float = 30, slowmo: float = 1.0, strides: int = 1,
+                 size: tuple[int, int] = (1280, 720), highlight: Sequence[str] | None = None,
+                 labels: Sequence[str] | None = None, layout: str = "side", camera: str = "follow",
+                 duration: float | None = None):
+        if isinstance(run_dirs, (str, Path)):
+            run_dirs = [run_dirs]
+        if not run_dirs:
+            raise VisualsError("no run folder given")
+        if layout not in LAYOUTS:
+            raise VisualsError(f"unknown layout '{layout}' (use {' or '.join(LAYOUTS)})")
+        if camera not in CAMERAS:
+            raise VisualsError(f"unknown camera '{camera}' (use {' or '.join(CAMERAS)})")
+        if not (np.isfinite(fps) and 1 <= fps <= 120):
+            raise VisualsError(f"fps = {fps} is outside [1, 120]")
+        if not (np.isfinite(slowmo) and 0.01 <= slowmo <= 100):
+            raise VisualsError(f"slowmo = {slowmo} is outside [0.01, 100]")
+        if int(strides) != strides or not 1 <= strides <= 50:
+            raise VisualsError(f"strides = {strides} must be a whole number in [1, 50]")
+        try:
+            width, height = (int(v) for v in size)
+        except (TypeError, ValueError):
+            raise VisualsError(f"size must be (width, height) in pixels, got {size!r}") from None
+        if width < MIN_SIZE[0] or height < MIN_SIZE[1] or width > 7680 or height > 4320:
+            raise VisualsError(f"size {width}x{height} is outside {MIN_SIZE[0]}x{MIN_SIZE[1]} .. 7680x4320 pixels")
+        paths = [Path(p) for p in run_dirs]
+        names = default_labels(paths, list(labels) if labels else None)
+        self.runs = [load_run_data(p, label) for p, label in zip(paths, names, strict=True)]
+        self.highlight = self._check_highlight(highlight or [])
+        self.size, self.fps, self.layout, self.camera = (width, height), float(fps), layout, camera
+        longest = max(r.stride_time for r in self.runs)
+        if duration is not None:
+            if not (np.isfinite(duration) and 0.1 <= duration <= 600):
+                raise VisualsError(f"duration = {duration} s is outside [0.1, 600]")
+            slowmo = duration / (strides * longest)
+        self.slowmo, self.strides = float(slowmo), int(strides)
+        self.duration = strides * longest * self.slowmo
+        self.n_frames = max(1, int(round(self.duration * self.fps)))
+        self.sim_time = np.arange(self.n_frames) / self.fps / self.slowmo
+        self.fig = None
+
+    def _check_highlight(self, names: Sequence[str]) -> set[str]:
+        if isinstance(names, str):
+            names = [names]
+        valid = set(self.runs[0].muscle_names)
+        for r in self.runs[1:]:
+            valid &= set(r.muscle_names)
+        out, unknown = set(), []
+        for name in names:
+            if name in valid:
+                out.add(name)
+            elif {f"{name}_r", f"{name}_l"} <= valid:
+                out |= {f"{name}_r", f"{name}_l"}
+            else:
+                unknown.append(name)
+        if unknown:
+            bases = sorted({n[:-2] for n in valid if n.endswith(("_r", "_l"))})
+            raise VisualsError(f"unknown muscle(s) to highlight: {', '.join(unknown)}; valid names: "
+                               f"{', '.join(sorted(valid))} (or without _r/_l for both sides: {', '.join(bases)})")
+        return out
+
+    # ------------------------------------------------------------------ layout
+    def build(self) -> None:
+        """Create the figure and all artists (done once; frames only update data)."""
+        if self.fig is not None:
+            return
+        width, height = self.size
+        fig = plt.figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+        fig.patch.set_facecolor("white")
+        font = float(np.clip(height / 720 * 12.0, 6.0, 20.0))
+        self.font = font
+        n_panels = len(self.runs) if self.layout == "side" else 1
+        right = 1.0 - max(62.0 / width, 0.075)
+        left, bottom, top = 0.01, 0.07, 0.88 if self.layout == "side" else 0.9
+        gap = 0.01
+        panel_w = (right - left - gap * (n_panels - 1)) / n_panels
+        self.geometry = [_geometry(run, self.sim_time) for run in self.runs]
+        self.panels: list[_Panel] = []
+        self.artists: list[_RunArtists] = []
+        for p in range(n_panels):
+            ax = fig.add_axes((left + p * (panel_w + gap), bottom, panel_w, top - bottom))
+            ax.set_axis_off()
+            members = [p] if self.layout == "side" else list(range(len(self.runs)))
+            time_text = ax.text(0.02, 0.985, "", transform=ax.transAxes, ha="left", va="top", fontsize=font * 0.9,
+                                family="monospace", zorder=20)
+            self.panels.append(_Panel(ax, members, time_text))
+        self._set_limits()
+        for panel in self.panels:
+            ax = panel.ax
+            ppm = self._pixels_per_metre(ax)
+            x_lo, x_hi = self._world_x_range()
+            ax.axhspan(VIEW[0] - 50, 0.0, color="0.93", zorder=-1)
+            ax.axhline(0.0, color="0.25", lw=max(1.0, 0.006 * ppm * 72 / DPI), zorder=-0.5)
+            ticks = np.arange(np.floor(x_lo * 4) / 4, x_hi, 0.25)
+            tx = np.column_stack([ticks, ticks - 0.05, np.full_like(ticks, np.nan)]).ravel()
+            ty = np.tile([0.0, -0.07, np.nan], len(ticks))
+            ax.plot(tx, ty, color="0.55", lw=1.0, zorder=-0.5)
+            for z, i in enumerate(panel.runs):
+                run = self.runs[i]
+                self.artists.append(_RunArtists(ax, self.geometry[i], run, condition_colour(i), self.highlight, ppm,
+                                                z0=10.0 * z))
+            if self.layout == "side":
+                ax.set_title(self.runs[panel.runs[0]].label, color=condition_colour(panel.runs[0]),
+                             fontsize=font * 1.1, fontweight="bold", pad=font * 0.3)
+        if self.layout == "overlay":
+            handles = [Line2D([], [], color=condition_colour(i), lw=font * 0.6) for i in range(len(self.runs))]
+            fig.legend(handles, [r.label for r in self.runs], loc="upper center", ncol=min(4, len(self.runs)),
+                       fontsize=font, frameon=False, bbox_to_anchor=(0.45, 1.0))
+        cax = fig.add_axes((right + 0.012, bottom + 0.1, max(10.0 / width, 0.012), top - bottom - 0.2))
+        cbar = fig.colorbar(ScalarMappable(norm=ACTIVATION_NORM, cmap=ACTIVATION_CMAP), cax=cax)
+        cbar.set_label("muscle activation", fontsize=font * 0.9)
+        cbar.ax.tick_params(labelsize=font * 0.75)
+        speed = "real time" if abs(self.slowmo - 1) < 1e-3 else f"slow motion x{self.slowmo:.2g}"
+        fig.text(0.01, 0.015, f"{speed}  |  arrows: ground reaction force, 1 body weight = {GRF_SCALE:g} m  |  "
+                 "ground ticks every 0.25 m  |  near (right) leg darker", fontsize=font * 0.75, color="0.3")
+        self.fig = fig
+        self.fig.canvas.draw()  # fixes the layout; later draws only update data
+
+    def _pixels_per_metre(self, ax) -> float:
+        bbox = ax.get_position()
+        return bbox.height * self.size[1] / (ax.get_ylim()[1] - ax.get_ylim()[0])
+
+    def _world_x_range(self) -> tuple[float, float]:
+        lo = min(g.pelvis[:, 0].min() for g in self.geometry) - 3.0
+        hi = max(g.pelvis[:, 0].max() for g in self.geometry) + 3.0
+        return lo, hi
+
+    def _set_limits(self) -> None:
+        width, height = self.size
+        for panel in self.panels:
+            bbox = panel.ax.get_position()
+            aspect = (bbox.width * width) / (bbox.height * height)  # width / height of the panel
+            geos = [self.geometry[i] for i in panel.runs]
+            view_h = VIEW[1] - VIEW[0]
+            if self.camera == "fixed":
+                x0 = min(g.pelvis[:, 0].min() for g in geos) - 0.75
+                x1 = max(g.pelvis[:, 0].max() for g in geos) + 0.75
+                need = max(x1 - x0, view_h * aspect)
+                view_h = need / aspect
+                extra = view_h - (VIEW[1] - VIEW[0])
+                panel.ax.set_xlim((x0 + x1) / 2 - need / 2, (x0 + x1) / 2 + need / 2)
+                panel.ax.set_ylim(VIEW[0] - 0.2 * extra, VIEW[1] + 0.8 * extra)
+                panel.follow = None
+            else:
+                start = np.mean([g.pelvis[0, 0] for g in geos])
+                speed = np.mean([self.runs[i].speed for i in panel.runs])
+                panel.follow = (start + 0.1, speed, view_h * aspect)
+                panel.ax.set_ylim(*VIEW)
+                panel.ax.set_xlim(start + 0.1 - view_h * aspect / 2, start + 0.1 + view_h * aspect / 2)
+
+    # ------------------------------------------------------------------ frames
+    def update(self, k: int) -> None:
+        """Move every artist to frame ``k`` (no drawing)."""
+        self.build()
+        t_video = k / self.fps
+        for artists in self.artists:
+            artists.update(k)
+        for panel in self.panels:
+            if panel.follow is not None:
+                x0, speed, view_w = panel.follow
+                centre = x0 + speed * self.sim_time[k]
+                panel.ax.set_xlim(centre - view_w / 2, centre + view_w / 2)
+            lines = []
+            for i in panel.runs:
+                g = self.geometry[i]
+                prefix = f"{self.runs[i].label[:14]:<14} " if len(panel.runs) > 1 else ""
+                lines.append(f"{prefix}{100 * g.phase[k]:5.1f} % of gait cycle")
+            head = f"t = {t_video:5.2f} s video, {self.sim_time[k]:6.3f} s simulated"
+            panel.time_text.set_text("\n".join([head, *lines]))
+
+    def frame(self, k: int) -> np.ndarray:
+        """Frame ``k`` as an RGB array of shape (height, width, 3)."""
+        self.update(k)
+        self.fig.canvas.draw()
+        rgb = np.asarray(self.fig.canvas.buffer_rgba())[:, :, :3]
+        width, height = self.size
+        if rgb.shape[:2] != (height, width):  # guard against rounding of the figure size
+            out = np.full((height, width, 3), 255, dtype=np.uint8)
+            h, w = min(height, rgb.shape[0]), min(width, rgb.shape[1])
+            out[:h, :w] = rgb[:h, :w]
+            rgb = out
+        return rgb
+
+    def close(self) -> None:
+        if self.fig is not None:
+            plt.close(self.fig)
+            self.fig = None
+
+    # ------------------------------------------------------------------ output
+    def write(self, out_path: str | Path) -> Path:
+        """Render every frame into ``out_path`` (.mp4 or .gif), atomically."""
+        out_path, writer = _check_output(out_path, self.size)
+        tmp = _temp_next_to(out_path)
+        try:
+            writer(tmp, self)
+            publish(tmp, out_path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        finally:
+            self.close()
+        return out_path
+
+
+def _check_output(out_path: str | Path, size: tuple[int, int]):
+    """Validate the output path (extension, folder, writability, encoder); return (path, writer)."""
+    out_path = Path(out_path)
+    suffix = out_path.suffix.lower()
+    if suffix not in FORMATS:
+        raise VisualsError(f"unknown output extension '{out_path.suffix or '(none)'}' for {out_path}; "
+                           f"use {' or '.join(FORMATS)}")
+    if out_path.is_dir():
+        raise VisualsError(f"output path {out_path} is a folder; give a file name ending in {suffix}")
+    parent = out_path.parent
+    if parent.exists() and not parent.is_dir():
+        raise VisualsError(f"cannot write {out_path}: {parent} is not a folder")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VisualsError(f"cannot create the output folder {parent}: {exc.strerror or exc}") from None
+    if not os.access(parent, os.W_OK):
+        raise VisualsError(f"cannot write {out_path}: folder {parent} is not writable")
+    try:  # a real probe (permissions, read-only file systems, also for root)
+        probe = _temp_next_to(out_path)
+        probe.unlink()
+    except OSError as exc:
+        raise VisualsError(f"cannot write {out_path}: {exc.strerror or exc}") from None
+    if suffix == ".mp4":
+        if size[0] % 2 or size[1] % 2:
+            raise VisualsError(f"mp4 (H.264) needs an even width and height, got {size[0]}x{size[1]}")
+        try:
+            import imageio_ffmpeg
+
+            imageio_ffmpeg.get_ffmpeg_exe()
+        except Exception as exc:
+            raise VisualsError(f"mp4 output needs ffmpeg: pip install imageio-ffmpeg (or write a .gif) ({exc})") from None
+        return out_path, _write_mp4
+    try:
+        import PIL  # noqa: F401
+    except ImportError:
+        raise VisualsError("GIF output needs Pillow: pip install pillow") from None
+    return out_path, _write_gif
+
+
+def _temp_next_to(path: Path) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{path.suffix}", dir=path.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def _write_mp4(path: Path, animation: Animation) -> None:
+    import imageio_ffmpeg
+
+    width, height = animation.size
+    writer = imageio_ffmpeg.write_frames(str(path), (width, height), fps=animation.fps, codec="libx264",
+                                         pix_fmt_in="rgb24", pix_fmt_out="yuv420p", quality=7, macro_block_size=1,
+                                         ffmpeg_log_level="error", output_params=["-movflags", "+faststart"])
+    writer.send(None)
+    try:
+        for k in range(animation.n_frames):
+            writer.send(np.ascontiguousarray(animation.frame(k)))
+    finally:
+        writer.close()
+
+
+def _write_gif(path: Path, animation: Animation) -> None:
+    from PIL import Image
+
+    frames = [Image.fromarray(animation.frame(k)).quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+              for k in range(animation.n_frames)]
+    frames[0].save(path, format="GIF", save_all=True, append_images=frames[1:], loop=0,
+                   duration=max(20, int(round(1000.0 / animation.fps))), disposal=1, optimize=False)
+
+
+def animate(run_dirs: Sequence[str | Path] | str | Path, out_path: str | Path, fps: float = 30, slowmo: float = 1.0,
+            strides: int = 1, size: tuple[int, int] = (1280, 720), highlight: Sequence[str] | None = None,
+            labels: Sequence[str] | None = None, layout: str = "side", camera: str = "follow",
+            duration: float | None = None) -> Path:
+    """Write an animation of ``run_dirs`` to ``out_path`` (.mp4 or .gif) and return its path.
+
+    ``slowmo`` stretches time (2: half speed); ``duration`` (s), if given, sets ``slowmo`` so the
+    video lasts that long. ``strides`` gait cycles of the slowest run are shown; faster runs keep
+    going. ``highlight``: muscles drawn thick and labelled (``glut_max_r``, or ``glut_max`` for both
+    sides); the others are faded. ``layout`` "side" puts runs in panels side by side, "overlay"
+    draws them in one panel; ``camera`` "follow" moves with the runner's average speed, "fixed"
+    shows the whole distance. Raises VisualsError before rendering on any bad input.
+    """
+    animation = Animation(run_dirs, fps=fps, slowmo=slowmo, strides=strides, size=size, highlight=highlight,
+                          labels=labels, layout=layout, camera=camera, duration=duration)
+    _check_output(out_path, animation.size)
+    return animation.write(out_path)

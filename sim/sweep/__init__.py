@@ -1,0 +1,1 @@
+"""Parameter sweeps: grids over knobs (and speed), warm starts, local processes or Dask, resume."""

@@ -1,0 +1,118 @@
+"""Sweep experiment files: a base run configuration plus a [grid] of values to combine."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sim.spec import ModelSpecError
+from sim.stride.config import RunConfig, make_config
+
+GRID_AXES_EXTRA = ("speed",)
+
+
+class SweepConfig(BaseModel):
+    """``base``: every RunConfig field; ``grid``: axis name -> values (knobs or speed)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    base: RunConfig
+    grid: dict[str, list[float]] = Field(min_length=1)
+    retries: int = Field(default=2, ge=0, le=5)
+
+
+@dataclass(frozen=True, eq=False)
+class GridPoint:
+    """One grid point: its position along each axis and its values; identified by position."""
+
+    index: tuple[int, ...]
+    values: dict[str, float]
+
+    def __hash__(self) -> int:
+        return hash(self.index)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GridPoint) and other.index == self.index
+
+    @property
+    def key(self) -> str:
+        return "_".join(f"{k}={v:g}" for k, v in self.values.items())
+
+    @property
+    def folder(self) -> str:
+        return "p" + "-".join(str(i) for i in self.index)
+
+
+def load_sweep(path: str | Path) -> SweepConfig:
+    """Read and validate a sweep file; ModelSpecError names the field and its allowed range."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelSpecError(f"sweep file not found: {path}")
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise ModelSpecError(f"sweep file {path} is not valid TOML: {exc}") from None
+    grid = data.pop("grid", None)
+    retries = data.pop("retries", 2)
+    name = data.setdefault("name", path.stem)
+    if "model" in data:
+        data["model"] = str((path.parent / data["model"]).resolve())
+    if not grid:
+        raise ModelSpecError(f"{path}: [grid] is missing or empty: give at least one axis with values")
+    base = make_config(str(path), **data)
+    try:
+        sweep = SweepConfig(name=name, base=base, grid=grid, retries=retries)
+    except ValidationError as exc:
+        raise ModelSpecError(f"invalid sweep file {path}: " + "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
+    check_grid(sweep)
+    return sweep
+
+
+def check_grid(sweep: SweepConfig) -> None:
+    """Every axis known, non-empty, finite, and every value inside its allowed range."""
+    from sim.knobs import validate_knobs
+    from sim.spec import load_spec
+
+    spec = load_spec(sweep.base.model)
+    for axis, values in sweep.grid.items():
+        if not values:
+            raise ModelSpecError(f"grid axis '{axis}' is empty")
+        if axis not in spec.knobs and axis not in GRID_AXES_EXTRA:
+            raise ModelSpecError(f"grid axis '{axis}' is not a knob or speed (knobs: {', '.join(spec.knobs)})")
+        for v in values:
+            if not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise ModelSpecError(f"grid axis '{axis}': value {v!r} is not a finite number")
+            if axis == "speed":
+                make_config(speed=v)
+            else:
+                validate_knobs(spec, {axis: v})
+
+
+def grid_points(sweep: SweepConfig) -> list[GridPoint]:
+    axes = list(sweep.grid)
+    return [GridPoint(index, {a: float(sweep.grid[a][i]) for a, i in zip(axes, index, strict=True)})
+            for index in itertools.product(*(range(len(sweep.grid[a])) for a in axes))]
+
+
+def point_config(sweep: SweepConfig, point: GridPoint) -> RunConfig:
+    """The RunConfig of one grid point (knob axes into knobs, speed into speed)."""
+    data = sweep.base.model_dump()
+    knobs = dict(data.get("knobs") or {})
+    for axis, value in point.values.items():
+        if axis == "speed":
+            data["speed"] = value
+        else:
+            knobs[axis] = value
+    data["knobs"] = knobs
+    data["name"] = f"{sweep.name}/{point.folder}"
+    data["guess"] = "data"
+    return RunConfig.model_validate(data)
+
+
+__all__ = ["GridPoint", "SweepConfig", "grid_points", "load_sweep", "point_config", "itertools"]

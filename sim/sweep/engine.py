@@ -1,0 +1,141 @@
+"""Run a sweep: warm starts from the nearest solved neighbour, local processes or a Dask
+cluster through one code path (a concurrent.futures Executor), and resume after any stop."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+import multiprocessing
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sim.results.runfolder import NotARunFolder, check_run_folder, versions, write_json
+from sim.spec import ModelSpecError
+from sim.sweep.config import GridPoint, SweepConfig, grid_points, point_config
+from sim.sweep.worker import POINT_FILE, solve_point
+
+SCHEDULER_TIMEOUT_S = 10.0
+
+
+class SchedulerUnreachable(ModelSpecError):
+    """The Dask scheduler address did not answer within the timeout."""
+
+
+def make_executor(workers: int, scheduler: str | None):
+    """A concurrent.futures Executor: spawned local processes, or a Dask cluster's executor."""
+    if scheduler is None:
+        return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")), None
+    from distributed import Client
+
+    try:
+        client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerUnreachable(f"could not reach the Dask scheduler at {scheduler} within "
+                                   f"{SCHEDULER_TIMEOUT_S:.0f} s ({exc.__class__.__name__})") from None
+    return client.get_executor(pure=False), client
+
+
+def point_state(sweep: SweepConfig, point: GridPoint, folder: Path) -> str:
+    """'done' (finished, valid), 'todo' (absent), or 'corrupt' (partial or damaged: solve again)."""
+    if not folder.exists() and not folder.with_name(folder.name + ".partial").exists():
+        return "todo"
+    try:
+        check_run_folder(folder)
+        record = json.loads((folder / POINT_FILE).read_text())
+        config = json.loads((folder / "config.json").read_text())
+    except (NotARunFolder, OSError, ValueError):
+        return "corrupt"
+    expected = point_config(sweep, point).model_dump(mode="json")
+    same = all(config.get(k) == expected[k] for k in ("speed", "knobs", "n_intervals", "symmetric"))
+    return "done" if same and record.get("values") == point.values else "corrupt"
+
+
+def _distance(a: GridPoint, b: GridPoint) -> int:
+    return sum(abs(i - j) for i, j in zip(a.index, b.index, strict=True))
+
+
+def _root(sweep: SweepConfig, points: list[GridPoint]) -> GridPoint:
+    """The point nearest the model's defaults (the healthy corner) starts the sweep."""
+    from sim.spec import load_spec
+
+    spec = load_spec(sweep.base.model)
+    default = {k: v.default for k, v in spec.knobs.items()} | {"speed": sweep.base.speed}
+    return min(points, key=lambda p: sum(abs(v - default[a]) for a, v in p.values.items()))
+
+
+def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, scheduler: str | None = None,
+              report: Callable[[dict], None] | None = None) -> dict:
+    """Solve every grid point not already solved; return counts. Safe to kill and re-run."""
+    out = Path(out_dir)
+    points_dir = out / "points"
+    points_dir.mkdir(parents=True, exist_ok=True)
+    write_json(out / "sweep.json", {"sweep": sweep.model_dump(mode="json"), "versions": versions(),
+                                    "started": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    points = grid_points(sweep)
+    folders = {p: points_dir / p.folder for p in points}
+    solved: dict[GridPoint, bool] = {}
+    corrupt = []
+    for p in points:
+        state = point_state(sweep, p, folders[p])
+        if state == "done":
+            solved[p] = json.loads((folders[p] / POINT_FILE).read_text())["counts_as_result"]
+        elif state == "corrupt":
+            corrupt.append(p)
+            shutil.rmtree(folders[p], ignore_errors=True)
+            shutil.rmtree(folders[p].with_name(folders[p].name + ".partial"), ignore_errors=True)
+    todo = [p for p in points if p not in solved]
+    counts = {"points": len(points), "already_solved": len(solved), "corrupt_resolved": len(corrupt),
+              "solved_now": 0, "failed": sum(1 for ok in solved.values() if not ok)}
+    if report:
+        report({"event": "start", **counts, "corrupt": [p.key for p in corrupt]})
+    if not todo:
+        return counts
+    executor, client = make_executor(workers, scheduler)
+    start, durations = time.perf_counter(), []
+    running: dict[cf.Future, GridPoint] = {}
+    requeued: set[GridPoint] = set()
+    try:
+        while todo or running:
+            good = [p for p, ok in solved.items() if ok]
+            if not good:
+                # nothing solved yet: one point (the healthy corner) first, the others warm-start from it
+                batch = [] if running else [_root(sweep, todo)]
+            else:
+                batch = sorted(todo, key=lambda p: min(_distance(p, g) for g in good))[:workers - len(running)]
+            for p in batch:
+                neighbours = sorted(good, key=lambda g: _distance(p, g))[:sweep.retries]
+                guesses = [str(folders[g]) for g in neighbours] + ["data", "random"]
+                task = {"config": point_config(sweep, p).model_dump(mode="json"), "out": str(folders[p]),
+                        "guesses": guesses[:sweep.retries + 1], "values": p.values}
+                running[executor.submit(solve_point, task)] = p
+                todo.remove(p)
+            done, _ = cf.wait(list(running), return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                p = running.pop(future)
+                result = future.result()
+                good_now = [g for g, ok in solved.items() if ok]
+                if not result["counts_as_result"] and p not in requeued and good_now:
+                    # failed before any neighbour was solved: try again from the solved neighbours
+                    requeued.add(p)
+                    todo.append(p)
+                    continue
+                solved[p] = result["counts_as_result"]
+                counts["solved_now"] += 1
+                counts["failed"] += 0 if result["counts_as_result"] else 1
+                durations.append(result["wall_time_s"])
+                remaining = len(todo) + len(running)
+                mean = sum(durations) / len(durations)
+                if report:
+                    report({"event": "point", "key": p.key, "result": result, "done": len(solved),
+                            "total": len(points), "elapsed_s": time.perf_counter() - start,
+                            "eta_s": mean * remaining / max(workers, 1)})
+    finally:
+        if client is None:
+            executor.shutdown(wait=False, cancel_futures=True)
+        else:
+            executor.shutdown(wait=False)
+        if client is not None:
+            client.close()
+    return counts

@@ -1,0 +1,54 @@
+"""Solve one grid point (in a worker process: local pool or Dask), retrying from other guesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+#: one built StrideProblem per (model, mesh) per worker process: building takes ~10 s
+_PROBLEMS: dict[tuple, object] = {}
+
+POINT_FILE = "point.json"
+
+
+def _problem(config):
+    from sim.stride.problem import StrideProblem
+    from sim.stride.runner import subject_spec
+
+    key = (str(config.model), config.n_intervals, config.symmetric, config.subject.model_dump_json())
+    if key not in _PROBLEMS:
+        _PROBLEMS[key] = StrideProblem(subject_spec(config), n_intervals=config.n_intervals,
+                                       symmetric=config.symmetric)
+    return _PROBLEMS[key]
+
+
+def solve_point(task: dict) -> dict:
+    """Solve ``task['config']`` into ``task['out']`` trying ``task['guesses']`` in turn.
+
+    Writes ``point.json`` (atomically) last: its presence marks the point as finished.
+    """
+    from sim.stride.config import RunConfig
+    from sim.stride.runner import run_stride
+
+    start = time.perf_counter()
+    out = Path(task["out"])
+    base = RunConfig.model_validate(task["config"])
+    problem = _problem(base)
+    attempts = []
+    status = {}
+    for guess in task["guesses"]:
+        config = base.model_copy(update={"guess": guess if guess in ("data", "random") else Path(guess)})
+        status = run_stride(config, out, problem=problem, log=lambda m: None, check_residuals=False)
+        attempts.append({"guess": str(guess), "ipopt_status": status["ipopt_status"],
+                         "gait": status["gait"]["label"], "iterations": status["iterations"],
+                         "solve_time_s": status["solve_time_s"]})
+        if status["counts_as_result"]:
+            break
+    record = {"values": task["values"], "counts_as_result": bool(status.get("counts_as_result")),
+              "attempts": attempts, "wall_time_s": time.perf_counter() - start, "worker_pid": os.getpid()}
+    tmp = out / (POINT_FILE + ".tmp")
+    tmp.write_text(json.dumps(record, indent=2))
+    os.replace(tmp, out / POINT_FILE)
+    return {"folder": out.name, **record}

@@ -1,0 +1,134 @@
+"""Sweeps: local processes and a real Dask cluster through one code path, resume after a kill,
+corrupted results detected, bad grids and unreachable schedulers rejected quickly."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sim.spec import ModelSpecError
+from sim.sweep.config import load_sweep
+from sim.sweep.engine import SchedulerUnreachable, run_sweep
+from sim.sweep.worker import POINT_FILE
+
+pytestmark = pytest.mark.opensim
+
+SMALL = """name = "small"
+speed = 3.5
+n_intervals = 10
+max_iter = 300
+[grid]
+hip_flexor_stiffness = [1.0, 3.0]
+glute_strength = [1.0, 0.5]
+"""
+
+
+@pytest.fixture()
+def sweep_file(tmp_path) -> Path:
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL)
+    return path
+
+
+def _markers(out: Path) -> dict[str, float]:
+    return {p.parent.name: p.stat().st_mtime_ns for p in (out / "points").glob(f"*/{POINT_FILE}")}
+
+
+def test_local_sweep_then_resume_is_a_no_op(sweep_file, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "sim", "sweep", str(sweep_file), "-o", str(out), "--workers", "2"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(_markers(out)) == 4
+    for name in ("summary.parquet", "summary.csv", "timeseries.nc"):
+        assert (out / name).stat().st_size > 0
+    import pandas as pd
+    import xarray as xr
+
+    table = pd.read_parquet(out / "summary.parquet")
+    assert len(table) == 4 and set(table["status"]) <= {"result", "failed"}
+    data = xr.open_dataset(out / "timeseries.nc")
+    assert data["timeseries"].dims == ("hip_flexor_stiffness", "glute_strength", "cycle_percent", "variable")
+    before = _markers(out)
+    again = subprocess.run([sys.executable, "-m", "sim", "sweep", str(sweep_file), "-o", str(out)],
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "4 already solved" in again.stderr.replace("\n", " ")
+    assert _markers(out) == before  # nothing solved twice
+
+
+def test_killed_sweep_resumes_without_losing_or_repeating_work(sweep_file, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(sweep_file), "-o", str(out), "--workers", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 300
+    while time.time() < deadline and len(_markers(out)) < 1:
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole sweep, workers included, at an arbitrary moment
+    proc.wait()
+    done_before = _markers(out)
+    assert 1 <= len(done_before) < 4
+    resumed = subprocess.run([sys.executable, "-m", "sim", "sweep", str(sweep_file), "-o", str(out)],
+                             capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    after = _markers(out)
+    assert len(after) == 4
+    assert all(after[k] == v for k, v in done_before.items())  # solved points kept, not re-solved
+
+
+def test_corrupted_result_is_detected_and_solved_again(sweep_file, tmp_path):
+    out = tmp_path / "out"
+    sweep = load_sweep(sweep_file)
+    run_sweep(sweep, out, workers=2)
+    victim = sorted((out / "points").iterdir())[0]
+    (victim / "status.json").write_text('{"converged": tru')  # truncated write
+    old = (victim / POINT_FILE).stat().st_mtime_ns
+    events = []
+    counts = run_sweep(sweep, out, workers=1, report=events.append)
+    assert counts["corrupt_resolved"] == 1 and counts["solved_now"] == 1
+    assert json.loads((victim / "status.json").read_text())["iterations"] >= 0
+    assert (victim / POINT_FILE).stat().st_mtime_ns != old
+
+
+def test_dask_cluster_on_loopback_uses_the_same_code_path(sweep_file, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        counts = run_sweep(load_sweep(sweep_file), tmp_path / "dask", workers=2, scheduler=cluster.scheduler_address)
+    assert counts["solved_now"] == 4
+    pids = {json.loads(p.read_text())["worker_pid"] for p in (tmp_path / "dask" / "points").glob(f"*/{POINT_FILE}")}
+    assert os.getpid() not in pids  # solved on the Dask workers, not here
+
+
+def test_unreachable_scheduler_fails_within_the_timeout(sweep_file, tmp_path):
+    start = time.perf_counter()
+    with pytest.raises(SchedulerUnreachable, match="could not reach the Dask scheduler"):
+        run_sweep(load_sweep(sweep_file), tmp_path / "x", scheduler="tcp://127.0.0.1:9")
+    assert time.perf_counter() - start < 30
+
+
+@pytest.mark.parametrize("grid,message", [
+    ("hip_flexor_stiffness = [1.0, 5.0]", r"hip_flexor_stiffness.*\[1.0, 4.0\]"),
+    ("glute_strength = []", "empty"),
+    ("quad_strength = [1.0]", "not a knob or speed"),
+    ("speed = [3.0, 12.0]", "speed"),
+])
+def test_bad_grids_are_rejected(tmp_path, grid, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(f'name = "bad"\n[grid]\n{grid}\n')
+    with pytest.raises(ModelSpecError, match=message):
+        load_sweep(path)
+
+
+def test_missing_grid_is_rejected(tmp_path):
+    path = tmp_path / "nogrid.toml"
+    path.write_text('name = "nogrid"\nspeed = 3.5\n')
+    with pytest.raises(ModelSpecError, match=r"\[grid\] is missing or empty"):
+        load_sweep(path)
