@@ -196,6 +196,8 @@ def write_report(path_in: str | Path, out_html: str | Path, animation: bool = Tr
         raise VisualsError(f"report output must end in .html, got {out_html}")
     if out_html.is_dir():
         raise VisualsError(f"report output {out_html} is a folder")
+    if out_html.parent.exists() and not out_html.parent.is_dir():
+        raise VisualsError(f"cannot write {out_html}: {out_html.parent} is not a folder")
     try:
         out_html.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -159,3 +159,33 @@ def test_baseline_experiment_file_is_valid():
 
     config = load_experiment(Path(__file__).resolve().parent.parent / "experiments" / "baseline.toml")
     assert config.speed == 3.5 and config.name == "baseline" and config.n_intervals == 50
+
+
+@pytest.mark.opensim
+def test_run_folder_carries_the_propulsion_analysis(coarse_run):
+    out, _ = coarse_run
+    analysis = json.loads((out / "metrics.json").read_text())["analysis"]
+    assert set(analysis["ratios"]) == {"plantar_flexor_share_of_propulsion", "hip_extensor_share_of_propulsion",
+                                       "hamstrings_share_of_hip_extension_work"}
+    contributors = analysis["contributors"]
+    assert {"soleus_r", "gastroc_r", "glut_max_r", "hamstrings_r", "gravity", "velocity", "passive"} <= set(contributors)
+    # the contributions add up to the constraint reaction; its distance to the contact model's GRF is reported
+    residual = analysis["propulsion"]["residual_rms_bw"]
+    assert all(np.isfinite(v) for v in residual.values())
+    for name in ("joints.csv", "muscles.csv"):
+        assert (out / name).read_text().count("\n") >= 4
+
+
+def test_induced_contributions_add_up(spec):
+    """Linearity check of the induced-acceleration solve: sources sum to the all-sources reaction."""
+    from sim.analysis import Analyzer
+    from sim.cas.model import CasadiModel
+    from sim.results.fullstride import full_stride
+
+    problem = StrideProblem(spec, n_intervals=10)
+    solution = problem.solve(3.5, max_iter=150, print_level=0)
+    model = CasadiModel(spec)
+    fs = full_stride(solution, model)
+    iaa = Analyzer(model).contributions(fs)
+    assert np.allclose(iaa["induced"].sum(axis=1), iaa["total"])
+    assert np.all(iaa["induced"][~fs.contact("r")] == 0.0)

@@ -207,7 +207,7 @@ class _RunArtists:
         self.highlight_labels = []
         if self.highlight:
             self.highlighted = LineCollection([geo.muscles[i][0] for i in self.highlight], cmap=ACTIVATION_CMAP,
-                                              norm=ACTIVATION_NORM, linewidths=lw(0.024), capstyle="round",
+                                              norm=ACTIVATION_NORM, linewidths=lw(0.032), capstyle="round",
                                               zorder=z0 + 4.5)
             self.highlighted.set_array(geo.activation[0, self.highlight])
             ax.add_collection(self.highlighted)
@@ -220,7 +220,7 @@ class _RunArtists:
                                     color=colour, zorder=z0 + 5.0)
             ax.add_patch(arrow)
             self.arrows[side] = arrow
-        (self.pelvis_marker,) = ax.plot(*geo.pelvis[0], "o", color=PELVIS_MARKER_COLOUR, ms=lw(0.03), mew=0,
+        (self.pelvis_marker,) = ax.plot(*geo.pelvis[0], "o", color=PELVIS_MARKER_COLOUR, ms=max(5.0, lw(0.03)), mew=0,
                                         zorder=z0 + 6.0)
 
     def update(self, k: int) -> None:

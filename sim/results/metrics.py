@@ -71,6 +71,7 @@ def compute_metrics(fs: FullStride) -> dict:
         "lumbar_extension_mean_deg": float(deg(lumbar[:-1].mean())),
         "lumbar_extension_peak_deg": float(deg(lumbar.max())),
         "lumbar_extension_range_deg": float(deg(np.ptp(lumbar))),
+        "trunk_forward_lean_mean_deg": float(-deg((tilt + lumbar)[:-1].mean())),  # torso to vertical
         "right_toe_off_percent": float(100.0 * toe_off / n),
         "time_step_s": dt,
     }

@@ -83,6 +83,30 @@ def write_opensim_files(fs: FullStride, out: Path) -> None:
                   fs.fiber_length_norm, "normalized_fiber_lengths")
 
 
+def write_analysis(fs: FullStride, model, out: Path) -> dict:
+    """joints.csv and muscles.csv (tidy tables) and the summary that goes into metrics.json."""
+    import csv
+
+    from sim.analysis import analyze
+
+    result = analyze(fs, model)
+    joint_rows = [{"joint": j, **v} for j, v in result["work"]["joints"].items()]
+    contributors = result["propulsion"]["contributors"]
+    muscle_rows = [{"muscle": m, **result["work"]["muscles"].get(m, {}), **contributors.get(m, {})}
+                   for m in result["work"]["muscles"]]
+    muscle_rows += [{"muscle": k, **v} for k, v in contributors.items() if k in ("passive", "gravity", "velocity")]
+    for name, rows in (("joints.csv", joint_rows), ("muscles.csv", muscle_rows)):
+        fields = list(dict.fromkeys(k for row in rows for k in row))
+        with open(out / name, "w", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows)
+    propulsion = result["propulsion"]
+    return {"ratios": result["ratios"],
+            "propulsion": {k: v for k, v in propulsion.items() if k != "contributors"},
+            "contributors": contributors, "joints": result["work"]["joints"]}
+
+
 def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, model=None,
               timings: dict | None = None, export_model: bool = True) -> dict:
     """Write a complete run folder for ``solution``; return its status dict."""
@@ -110,7 +134,9 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
     if gait.get("label") != "failed":
         fs = full_stride(solution, model)
         write_opensim_files(fs, partial)
-        write_json(partial / "metrics.json", compute_metrics(fs))
+        metrics = compute_metrics(fs)
+        metrics["analysis"] = write_analysis(fs, model, partial)
+        write_json(partial / "metrics.json", metrics)
     if export_model:
         from sim.knobs import apply_knobs
         from sim.opensim_bridge import run_opensim

@@ -1,0 +1,247 @@
+"""Educator visuals: animation (mp4/GIF), gait-cycle figures, HTML report, their CLI commands."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+
+import numpy as np
+import pytest
+
+from sim.figures.animation import Animation, animate
+from sim.figures.rundata import VisualsError
+from sim.figures.style import ACTIVATION_CMAP
+from sim.results.storage import read_storage
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Two solved run folders (15 intervals): default and stiff hip flexors with weak glutes, in one sweep folder."""
+    from sim.stride.config import make_config
+    from sim.stride.runner import run_stride
+
+    sweep = tmp_path_factory.mktemp("sweep")
+    out = []
+    for name, knobs in (("default", {}), ("stiff_weak", {"hip_flexor_stiffness": 3.0, "glute_strength": 0.5})):
+        status = run_stride(make_config(name=name, n_intervals=15, knobs=knobs), sweep / name, log=lambda m: None,
+                            check_residuals=False)
+        assert status["converged"], status["ipopt_status"]
+        out.append(sweep / name)
+    return out
+
+
+def _column(path, name):
+    labels, rows, _ = read_storage(path)
+    return rows[:, 0], rows[:, labels.index(name)]
+
+
+def _no_partials(folder):
+    return [p.name for p in folder.iterdir() if "partial" in p.name]
+
+
+def test_mp4_has_the_asked_frames_and_size(runs, tmp_path):
+    import imageio.v2 as iio
+
+    out = tmp_path / "a.mp4"
+    assert animate(runs[0], out, fps=30, duration=2.0, size=(480, 270), highlight=["glut_max"]) == out
+    reader = iio.get_reader(out, format="FFMPEG")
+    frames = [f for f in reader]
+    reader.close()
+    assert abs(len(frames) - 2.0 * 30) <= 1
+    assert frames[0].shape == (270, 480, 3)
+    assert frames[0].std() > 5  # something is drawn
+    assert _no_partials(tmp_path) == []
+
+
+def test_gif_two_runs_overlay_decodes(runs, tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "b.gif"
+    anim = Animation(runs, fps=10, strides=2, size=(320, 200), layout="overlay", labels=["default", "stiff"])
+    expected = anim.n_frames
+    assert expected == round(anim.duration * 10)
+    animate(runs, out, fps=10, strides=2, size=(320, 200), layout="overlay", camera="fixed", labels=["default", "stiff"])
+    with Image.open(out) as gif:
+        assert gif.size == (320, 200)
+        assert abs(gif.n_frames - expected) <= 1
+        gif.seek(gif.n_frames - 1)
+        gif.convert("RGB")
+    assert _no_partials(tmp_path) == []
+
+
+def test_pelvis_marker_follows_pelvis_translation(runs):
+    """With a fixed camera the magenta pelvis marker's pixel position is a linear map of (pelvis_tx, pelvis_ty)."""
+    anim = Animation(runs[0], fps=12, strides=2, size=(640, 360), camera="fixed")
+    t, tx = _column(runs[0] / "kinematics.mot", "pelvis_tx")
+    _, ty = _column(runs[0] / "kinematics.mot", "pelvis_ty")
+    period, length = t[-1] - t[0], tx[-1] - tx[0]
+    pixels, world = [], []
+    try:
+        for k in range(0, anim.n_frames, 2):
+            rgb = anim.frame(k).astype(int)
+            mask = (rgb[:, :, 0] > 230) & (rgb[:, :, 1] < 40) & (rgb[:, :, 2] > 230)
+            assert mask.sum() > 3, f"no pelvis marker in frame {k}"
+            rows, cols = np.nonzero(mask)
+            pixels.append((cols.mean(), rows.mean()))
+            ts = anim.sim_time[k]
+            stride = np.floor(ts / period + 1e-9)
+            local = ts - stride * period
+            world.append((np.interp(local, t, tx) + stride * length, np.interp(local, t, ty)))
+    finally:
+        anim.close()
+    pixels, world = np.array(pixels), np.array(world)
+    assert np.ptp(world[:, 0]) > 2.0  # the runner crossed the picture
+    fit_x = np.polyfit(world[:, 0], pixels[:, 0], 1)
+    fit_y = np.polyfit(world[:, 1], pixels[:, 1], 1)
+    assert np.abs(np.polyval(fit_x, world[:, 0]) - pixels[:, 0]).max() < 1.5
+    assert np.abs(np.polyval(fit_y, world[:, 1]) - pixels[:, 1]).max() < 1.5
+    assert fit_x[0] > 0 and fit_y[0] < 0  # right is forward, image rows grow downwards
+    assert abs(fit_x[0] + fit_y[0]) < 0.03 * fit_x[0]  # equal scale: no distortion
+
+
+def test_highlighted_muscle_colour_follows_activation(runs):
+    t, act = _column(runs[0] / "activations.sto", "soleus_r_activation")
+    anim = Animation(runs[0], fps=20, slowmo=2, size=(640, 360), highlight=["soleus_r"])
+    checked = []
+    try:
+        for k in range(anim.n_frames):
+            rgb = anim.frame(k)
+            artists = anim.artists[0]
+            expected = ACTIVATION_CMAP(float(np.interp(anim.sim_time[k], t, act)))
+            drawn = artists.highlighted.get_colors()[0]
+            assert np.allclose(drawn[:3], expected[:3], atol=0.01)
+            # and in the pixels: the middle of the muscle's first path segment
+            path = anim.geometry[0].muscles[anim.runs[0].muscle_names.index("soleus_r")][k]
+            x, y = artists.ax.transData.transform(path[:2].mean(axis=0))
+            pixel = rgb[int(round(rgb.shape[0] - y)), int(round(x))] / 255.0
+            checked.append((np.interp(anim.sim_time[k], t, act), np.abs(pixel - np.array(expected[:3])).max()))
+    finally:
+        anim.close()
+    levels = np.array([c[0] for c in checked])
+    assert levels.max() - levels.min() > 0.3  # the colour had to change a lot
+    assert np.median([c[1] for c in checked]) < 0.08
+
+
+def test_gait_plots_show_the_run_data(runs, tmp_path):
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from sim.figures.gait_plots import build_figures, plot_runs
+
+    paths = plot_runs(runs, tmp_path / "plots", labels=["default", "stiff"])
+    names = {p.name for p in paths}
+    assert {"joint_angles.png", "joint_moments.png", "joint_powers.png", "grf.png", "activations.png"} <= names
+    assert sum(n.startswith("activation_heatmap_") for n in names) == 2
+    for p in paths:
+        with Image.open(p) as image:
+            assert image.size[0] >= 1200
+    figures, data = build_figures(runs, ["default", "stiff"], measured=True)
+    try:
+        lines = {line.get_gid(): line for fig in figures.values() for ax in fig.axes for line in ax.get_lines()
+                 if line.get_gid()}
+        for i, run in enumerate(runs):
+            t, knee = _column(run / "kinematics.mot", "knee_angle_r")
+            line = lines[f"{i}:angles_deg:knee_angle_r"]
+            assert np.allclose(line.get_xdata(), 100 * (t - t[0]) / (t[-1] - t[0]))
+            assert np.allclose(line.get_ydata(), knee, atol=1e-6)
+            _, vy = _column(run / "grf.mot", "ground_force_r_vy")
+            assert np.allclose(lines[f"{i}:grf_bw:vertical"].get_ydata() * data[i].run.body_weight, vy, rtol=1e-6)
+            _, vasti = _column(run / "activations.sto", "vasti_r_activation")
+            assert np.allclose(lines[f"{i}:activation:vasti_r"].get_ydata(), vasti, atol=1e-9)
+            for joint in ("hip_flexion_r", "knee_angle_r", "ankle_angle_r", "lumbar_extension"):
+                moment = lines[f"{i}:moments:{joint}"].get_ydata()
+                power = lines[f"{i}:powers:{joint}"].get_ydata()
+                assert np.all(np.isfinite(moment)) and np.abs(moment).max() > 0.1
+                assert np.all(np.isfinite(power))
+        # stance plantarflexor moment: the ankle moment is most negative while the right foot is on the ground
+        ankle = data[0].moments["ankle_angle_r"]
+        assert data[0].stance[int(np.argmin(ankle))]
+        assert ankle.min() < -0.5
+        heat = next(c for ax in figures["activation_heatmap_1_default.png"].axes for c in ax.collections
+                    if c.get_gid() == "0:heatmap")
+        assert heat.get_array().size == data[0].run.activation.size
+    finally:
+        for fig in figures.values():
+            plt.close(fig)
+
+
+def test_report_is_one_self_contained_page(runs, tmp_path):
+    from sim.report import write_report
+
+    out = write_report(runs[0].parent, tmp_path / "report.html")
+    text = out.read_text()
+    assert "<h2>Realism checks</h2>" in text and "<h2>Provenance</h2>" in text and "Solve_Succeeded" in text
+    assert "default" in text and "stiff_weak" in text
+    assert not re.search(r'src="(?!data:)', text)  # nothing linked from outside
+    assert text.count("data:image/png;base64,") >= 7
+    video = re.search(r'src="data:(video/mp4|image/gif);base64,([^"]+)"', text)
+    assert video and len(base64.b64decode(video.group(2))) > 10_000
+    assert _no_partials(tmp_path) == []
+
+
+def test_bad_input_fails_before_rendering(runs, tmp_path, monkeypatch):
+    def no_render(self):
+        raise AssertionError("rendering started")
+
+    monkeypatch.setattr(Animation, "build", no_render)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(VisualsError, match="not a stridesim result"):
+        animate(empty, tmp_path / "x.mp4")
+    broken = tmp_path / "broken"
+    shutil.copytree(runs[0], broken)
+    (broken / "kinematics.mot").unlink()
+    with pytest.raises(VisualsError, match="kinematics.mot"):
+        animate(broken, tmp_path / "x.mp4")
+    with pytest.raises(VisualsError, match=r"unknown muscle.*nonsense.*valid names: .*glut_max_r"):
+        animate(runs[0], tmp_path / "x.mp4", highlight=["nonsense"])
+    with pytest.raises(VisualsError, match="unknown output extension"):
+        animate(runs[0], tmp_path / "x.avi")
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    with pytest.raises(VisualsError, match="not a folder"):
+        animate(runs[0], blocker / "x.mp4")
+    with pytest.raises(VisualsError, match="one label per run"):
+        animate(runs, tmp_path / "x.gif", labels=["only one"])
+    assert not any(p.suffix in (".mp4", ".gif", ".avi") for p in tmp_path.rglob("*"))
+
+
+def test_failed_render_leaves_no_file(runs, tmp_path, monkeypatch):
+    calls = {"n": 0}
+    original = Animation.frame
+
+    def failing(self, k):
+        calls["n"] += 1
+        if calls["n"] > 3:
+            raise RuntimeError("boom")
+        return original(self, k)
+
+    monkeypatch.setattr(Animation, "frame", failing)
+    for name in ("x.mp4", "x.gif"):
+        calls["n"] = 0
+        with pytest.raises(RuntimeError, match="boom"):
+            animate(runs[0], tmp_path / name, fps=10, size=(320, 200))
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_commands(runs, tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from sim.cli_visuals import animate as animate_cmd
+    from sim.cli_visuals import plot, report
+
+    app = typer.Typer()
+    app.command("animate")(animate_cmd)
+    app.command("plot")(plot)
+    app.command("report")(report)
+    runner = CliRunner()
+    bad = runner.invoke(app, ["animate", str(runs[0]), "-o", str(tmp_path / "x.mp4"), "--highlight", "nope"])
+    assert bad.exit_code == 2 and "error: unknown muscle(s) to highlight: nope" in bad.output
+    bad = runner.invoke(app, ["plot", str(tmp_path / "missing"), "-o", str(tmp_path / "p")])
+    assert bad.exit_code == 2 and "error:" in bad.output
+    ok = runner.invoke(app, ["animate", str(runs[0]), str(runs[1]), "-o", str(tmp_path / "s.gif"), "--fps", "5",
+                             "--width", "320", "--height", "200", "--label", "a", "--label", "b"])
+    assert ok.exit_code == 0, ok.output
+    assert (tmp_path / "s.gif").stat().st_size > 0
