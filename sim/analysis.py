@@ -159,13 +159,17 @@ def analyze(fs: FullStride, model) -> dict:
     work = analyzer.work(fs)
     propulsion = analyzer.propulsion(fs)
     c = propulsion["contributors"]
-    total = propulsion["total_propulsive_impulse_bw_s"]
+    # shares among the muscles' propulsive contributions (sources that brake during the
+    # propulsive phase are not subtracted), so each share lies in [0, 1]
+    pushing = sum(max(v["propulsive_impulse_bw_s"], 0.0) for k, v in c.items() if k in work["muscles"])
     hip_work = {m: work["muscles"][m]["hip_extension_work_J_per_kg"] for m in HIP_EXTENSORS}
+
+    def share(names) -> float:
+        return sum(max(c[m]["propulsive_impulse_bw_s"], 0.0) for m in names) / pushing if pushing > 0 else float("nan")
+
     ratios = {
-        "plantar_flexor_share_of_propulsion": sum(c[m]["propulsive_impulse_bw_s"] for m in PLANTAR_FLEXORS) / total
-        if total > 0 else float("nan"),
-        "hip_extensor_share_of_propulsion": sum(c[m]["propulsive_impulse_bw_s"] for m in HIP_EXTENSORS) / total
-        if total > 0 else float("nan"),
+        "plantar_flexor_share_of_propulsion": share(PLANTAR_FLEXORS),
+        "hip_extensor_share_of_propulsion": share(HIP_EXTENSORS),
         "hamstrings_share_of_hip_extension_work": hip_work["hamstrings_r"] / sum(hip_work.values())
         if sum(hip_work.values()) > 0 else float("nan"),
     }

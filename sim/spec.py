@@ -373,15 +373,21 @@ def _format_validation_error(path: Path, error: ValidationError) -> str:
     return "\n".join(lines)
 
 
+def read_toml(path: str | Path, what: str) -> dict:
+    """Parse a TOML file; ModelSpecError if it is missing or malformed (``what``: 'model file', ...)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelSpecError(f"{what} not found: {path}")
+    try:
+        return tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise ModelSpecError(f"{what} {path} is not valid TOML: {exc}") from None
+
+
 def load_spec(path: str | Path = DEFAULT_MODEL) -> ModelSpec:
     """Load and validate a model definition; raise ModelSpecError naming the bad field."""
     path = Path(path)
-    if not path.is_file():
-        raise ModelSpecError(f"model file not found: {path}")
-    try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ModelSpecError(f"model file {path} is not valid TOML: {exc}") from exc
+    data = read_toml(path, "model file")
     try:
         return ModelSpec.model_validate(data)
     except ValidationError as exc:

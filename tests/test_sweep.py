@@ -56,6 +56,14 @@ def test_local_sweep_then_resume_is_a_no_op(sweep_file, tmp_path):
     assert len(table) == 4 and set(table["status"]) <= {"result", "failed"}
     data = xr.open_dataset(out / "timeseries.nc")
     assert data["timeseries"].dims == ("hip_flexor_stiffness", "glute_strength", "cycle_percent", "variable")
+    # the study figures and the plain-language summary come with a stiffness x strength sweep
+    summary = (out / "summary.md").read_text()
+    for statement in ("propulsion to the ankle plantar flexors", "lumbar extension", "anterior pelvic tilt",
+                      "hamstrings take over"):
+        line = next(x for x in summary.splitlines() if statement in x)
+        assert "supported" in line or "not testable" in line
+    for name in ("heatmaps.png", "lines.png", "hypotheses.json"):
+        assert (out / name).stat().st_size > 0
     before = _markers(out)
     again = subprocess.run([sys.executable, "-m", "sim", "sweep", str(sweep_file), "-o", str(out)],
                            capture_output=True, text=True, timeout=300)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from sim.spec import DEFAULT_MODEL, ModelSpecError
+from sim.spec import DEFAULT_MODEL, ModelSpecError, read_toml
 
 SPEED_RANGE = (0.0, 8.0)  # m/s, lower bound exclusive
 
@@ -64,12 +63,7 @@ def make_config(source: str = "command line", **values) -> RunConfig:
 def load_experiment(path: str | Path, **overrides) -> RunConfig:
     """Read an experiment TOML (keys of RunConfig; [knobs] and [subject] tables)."""
     path = Path(path)
-    if not path.is_file():
-        raise ModelSpecError(f"experiment file not found: {path}")
-    try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ModelSpecError(f"experiment file {path} is not valid TOML: {exc}") from None
+    data = read_toml(path, "experiment file")
     data.setdefault("name", path.stem)
     if "model" in data:
         data["model"] = (path.parent / data["model"]).resolve()

@@ -31,6 +31,7 @@ from typing import Any
 import casadi as ca
 import numpy as np
 
+from sim.cas import metabolics
 from sim.cas.model import CasadiModel
 from sim.knobs import validate_knobs
 from sim.spec import COORDINATES, ModelSpec, load_spec
@@ -46,7 +47,7 @@ ROTATIONAL = [i for i in range(N_Q) if i not in (IX, IY)]
 
 #: default cost weights (effort is 1); tuned so that the terms are of comparable order
 DEFAULT_WEIGHTS = {"effort": 1.0, "acceleration": 2e-6, "activation_rate": 1e-4,
-                   "tendon_rate": 1e-4, "reserves": 1.0}
+                   "tendon_rate": 1e-4, "reserves": 1.0, "metabolic": 0.0}
 
 DEFAULT_IPOPT = {"sb": "yes", "tol": 1e-4, "constr_viol_tol": 1e-4, "dual_inf_tol": 1e-3, "acceptable_tol": 1e-3,
                  "mu_strategy": "adaptive", "linear_solver": "mumps", "mumps_pivot_order": 5, "print_level": 5,
@@ -146,7 +147,7 @@ class StrideProblem:
 
     def __init__(self, spec: ModelSpec | None = None, n_intervals: int = 50, symmetric: bool = True,
                  weights: dict[str, float] | None = None, ipopt: dict[str, Any] | None = None,
-                 effort: str = "uniform", effort_exponent: float = 3.0):
+                 effort: str = "uniform", effort_exponent: float = 3.0, metabolic_excitation: bool = False):
         t0 = time.perf_counter()
         self.spec = spec or load_spec()
         self.model = CasadiModel(self.spec)
@@ -162,6 +163,7 @@ class StrideProblem:
         self.body_weight = -self.spec.mass * self.spec.gravity
         self.effort_weights = _effort_weights(m, effort)
         self.effort_exponent = effort_exponent
+        self.metabolic_excitation = metabolic_excitation
         self._build_scaling()
         self._build_node_function()
         self._build_nlp()
@@ -240,7 +242,7 @@ class StrideProblem:
         for k, i in enumerate(self.compliant):
             ft_all[i], dft_all[i] = ft[k], dft[k]
         lmt, vmt, arms = m.muscle_geometry(q, qd)
-        force, hill, *_ = m.muscle_tendon(lmt, vmt, a, ft_all, dft_all, knobs)
+        force, hill, lm_norm, vm_norm, active, passive = m.muscle_tendon(lmt, vmt, a, ft_all, dft_all, knobs)
         contact_forces, _, contact_q = m.contact(q, qd)
         # same sum as CasadiModel.residual_forces, composed here to reuse the muscle forces
         tau = (m.skeleton_inverse_dynamics(q, qd, qdd) - m.passive_moments(q, qd) - contact_q
@@ -254,6 +256,10 @@ class StrideProblem:
         terms = ca.vertcat(ca.sum1(self.effort_weights * a ** self.effort_exponent),
                            ca.sumsqr(qdd[ROTATIONAL]), ca.sumsqr(da), ca.sumsqr(dft), ca.sumsqr(res))
         self.term_names = ["effort", "acceleration", "activation_rate", "tendon_rate", "reserves"]
+        if self.weights["metabolic"] != 0.0:
+            rate = self._metabolic_rate(a, da, lm_norm, vm_norm, active, passive)
+            terms = ca.vertcat(terms, ca.sum1(rate) / self.spec.mass)  # W/kg
+            self.term_names.append("metabolic")
         self.node = ca.Function("node", [xs, us, p], [xdot, eq, ineq, terms],
                                 ["xs", "us", "p"], ["xdot", "eq", "ineq", "terms"])
         self.n_ineq_half = self.n_m
@@ -262,6 +268,27 @@ class StrideProblem:
         self.outputs = ca.Function("outputs", [xs, us, p],
                                    [force, ca.sum2(grf_r), ca.sum2(grf_l)],
                                    ["xs", "us", "p"], ["force", "grf_r", "grf_l"])
+
+    def _metabolic_rate(self, a: ca.SX, da: ca.SX, lm_norm: ca.SX, vm_norm: ca.SX, active: ca.SX,
+                        passive: ca.SX) -> ca.SX:
+        """Metabolic energy rate of each muscle (W), Bhargava et al. (2004) smoothed (sim.cas.metabolics).
+
+        Activation stands for excitation unless ``metabolic_excitation`` is True (then the
+        excitation is recovered from the activation rate; at 50 intervals that variant did not
+        converge in 1000 iterations). Muscle mass and
+        F_iso use the nominal maximal isometric force (a strength knob weakens the force,
+        not the muscle mass).
+        """
+        ms = self.model.muscles
+        fmax = np.array([mu.max_isometric_force for mu in ms])
+        lopt = np.array([mu.optimal_fiber_length for mu in ms])
+        vmax = np.array([mu.max_contraction_velocity for mu in ms]) * lopt
+        mass = metabolics.muscle_masses(fmax, lopt)
+        slow = metabolics.slow_twitch_fractions(self.model.muscle_names)
+        u = (metabolics.excitation_from_activation_rate(a, da, TAU_ACT, TAU_DEACT)
+             if self.metabolic_excitation else a)
+        total, *_ = metabolics.bhargava2004_rates(u, a, lm_norm, vm_norm * vmax, active, passive, fmax, mass, slow)
+        return total
 
     # ------------------------------------------------------------------ NLP
     def _build_nlp(self) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import itertools
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sim.spec import ModelSpecError
+from sim.spec import ModelSpecError, read_toml
 from sim.stride.config import RunConfig, make_config
 
 GRID_AXES_EXTRA = ("speed",)
@@ -51,12 +50,7 @@ class GridPoint:
 def load_sweep(path: str | Path) -> SweepConfig:
     """Read and validate a sweep file; ModelSpecError names the field and its allowed range."""
     path = Path(path)
-    if not path.is_file():
-        raise ModelSpecError(f"sweep file not found: {path}")
-    try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ModelSpecError(f"sweep file {path} is not valid TOML: {exc}") from None
+    data = read_toml(path, "sweep file")
     grid = data.pop("grid", None)
     retries = data.pop("retries", 2)
     name = data.setdefault("name", path.stem)

@@ -1,0 +1,67 @@
+"""Clinician what-if: clinical inputs mapped to knobs, checked before any solve."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from sim.spec import ModelSpecError
+from sim.thomas import thomas_test
+from sim.whatif import compare, sentences, stiffness_for_thomas_angle
+
+
+def test_thomas_angle_maps_back_to_the_knob(spec):
+    for k in (1.3, 2.5, 3.7):
+        angle = thomas_test(spec, k).thomas_angle_deg
+        assert stiffness_for_thomas_angle(spec, angle) == pytest.approx(k, abs=1e-3)
+
+
+def test_thomas_angle_outside_the_model_range(spec):
+    with pytest.raises(ModelSpecError, match=r"--thomas-angle 40 deg is outside the range"):
+        stiffness_for_thomas_angle(spec, 40.0)
+
+
+def test_comparison_sentences_follow_the_numbers():
+    healthy = {"peak_hip_extension_deg": 20.0, "cadence_steps_per_min": 170.0}
+    scenario = {"peak_hip_extension_deg": 12.5, "cadence_steps_per_min": 170.0}
+    text = sentences(compare(healthy, scenario))
+    assert text[0] == "Peak hip extension falls from 20.0 to 12.5 deg (-7.5)."
+    assert text[1] == "Cadence is unchanged (170 steps/min)."
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--thomas-angle", "10", "--glute-strength", "0"], "outside the allowed range (0, 100]"),
+    (["--thomas-angle", "10", "--glute-strength", "150"], "outside the allowed range (0, 100]"),
+    (["--thomas-angle", "60"], "outside the range this model can represent"),
+    (["--glute-strength", "50"], "exactly one of --thomas-angle"),
+])
+def test_whatif_cli_rejects_bad_input(tmp_path, args, message):
+    proc = subprocess.run([sys.executable, "-m", "sim", "whatif", *args, "-o", str(tmp_path / "w")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and message in proc.stderr.replace("\n", " ")
+    assert not (tmp_path / "w").exists()
+
+
+@pytest.mark.opensim
+def test_whatif_answers_a_clinical_question(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "sim", "whatif", "--thomas-angle", "5", "--glute-strength", "60",
+                           "--n-intervals", "15", "--search", str(tmp_path / "none"), "-o", str(tmp_path / "w")],
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Compared with healthy running" in proc.stdout and "Peak hip extension" in proc.stdout
+    import json
+
+    summary = json.loads((tmp_path / "w" / "whatif.json").read_text())
+    assert summary["scenario"]["glute_strength"] == pytest.approx(0.6)
+    assert thomas_test_angle_matches(summary)
+    for suffix in ("png", "pdf"):
+        assert (tmp_path / "w" / f"whatif.{suffix}").stat().st_size > 10_000
+
+
+def thomas_test_angle_matches(summary) -> bool:
+    from sim.spec import load_spec
+
+    k = summary["scenario"]["hip_flexor_stiffness"]
+    return abs(thomas_test(load_spec(), k).thomas_angle_deg - 5.0) < 0.05
