@@ -19,7 +19,7 @@ from sim.thomas import thomas_test
 
 #: (metric key, words, unit, digits)
 COMPARED = [
-    ("peak_hip_extension_deg", "Peak hip extension", "deg", 1),
+    ("peak_hip_extension_deg", "Peak hip extension (negative = the hip stays flexed)", "deg", 1),
     ("thigh_extension_at_toe_off_deg", "Thigh extension at toe-off", "deg", 1),
     ("pelvic_tilt_peak_anterior_deg", "Peak anterior pelvic tilt", "deg", 1),
     ("pelvic_tilt_mean_deg", "Mean pelvic tilt (negative = anterior)", "deg", 1),

@@ -27,7 +27,7 @@ def test_comparison_sentences_follow_the_numbers():
     healthy = {"peak_hip_extension_deg": 20.0, "cadence_steps_per_min": 170.0}
     scenario = {"peak_hip_extension_deg": 12.5, "cadence_steps_per_min": 170.0}
     text = sentences(compare(healthy, scenario))
-    assert text[0] == "Peak hip extension falls from 20.0 to 12.5 deg (-7.5)."
+    assert text[0] == "Peak hip extension (negative = the hip stays flexed) falls from 20.0 to 12.5 deg (-7.5)."
     assert text[1] == "Cadence is unchanged (170 steps/min)."
 
 
@@ -50,7 +50,7 @@ def test_whatif_answers_a_clinical_question(tmp_path):
                            "--n-intervals", "15", "--search", str(tmp_path / "none"), "-o", str(tmp_path / "w")],
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "Compared with healthy running" in proc.stdout and "Peak hip extension" in proc.stdout
+    assert "Compared with healthy running" in proc.stdout and "Peak hip extension (negative" in proc.stdout
     import json
 
     summary = json.loads((tmp_path / "w" / "whatif.json").read_text())
