@@ -29,7 +29,14 @@ from matplotlib.colors import to_rgb  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Circle, FancyArrowPatch, Polygon  # noqa: E402
 
-from sim.figures.rundata import RunData, VisualsError, default_labels, load_run_data, publish  # noqa: E402
+from sim.figures.rundata import (  # noqa: E402
+    RunData,
+    VisualsError,
+    default_labels,
+    ensure_output_folder,
+    load_run_data,
+    publish,
+)
 from sim.figures.style import (  # noqa: E402
     ACTIVATION_CMAP,
     ACTIVATION_NORM,
@@ -484,15 +491,7 @@ def _check_output(out_path: str | Path, size: tuple[int, int]):
                            f"use {' or '.join(FORMATS)}")
     if out_path.is_dir():
         raise VisualsError(f"output path {out_path} is a folder; give a file name ending in {suffix}")
-    parent = out_path.parent
-    if parent.exists() and not parent.is_dir():
-        raise VisualsError(f"cannot write {out_path}: {parent} is not a folder")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise VisualsError(f"cannot create the output folder {parent}: {exc.strerror or exc}") from None
-    if not os.access(parent, os.W_OK):
-        raise VisualsError(f"cannot write {out_path}: folder {parent} is not writable")
+    ensure_output_folder(out_path.parent, out_path)
     try:  # a real probe (permissions, read-only file systems, also for root)
         probe = _temp_next_to(out_path)
         probe.unlink()

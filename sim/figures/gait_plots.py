@@ -11,7 +11,6 @@ exactly the values in its files (no resampling).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +22,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from sim.figures.rundata import RunData, VisualsError, default_labels, load_run_data, publish  # noqa: E402
+from sim.figures.rundata import (  # noqa: E402
+    RunData,
+    VisualsError,
+    default_labels,
+    ensure_output_folder,
+    load_run_data,
+    publish,
+)
 from sim.figures.style import (  # noqa: E402
     ACTIVATION_CMAP,
     ACTIVATION_NORM,
@@ -287,14 +293,7 @@ def plot_runs(run_dirs: Sequence[str | Path], out_dir: str | Path, labels: Seque
               measured: bool = True) -> list[Path]:
     """Write the gait-cycle figures of ``run_dirs`` (PNG) into ``out_dir``; return their paths."""
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise VisualsError(f"output folder {out_dir} is a file")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise VisualsError(f"cannot create the output folder {out_dir}: {exc.strerror or exc}") from None
-    if not os.access(out_dir, os.W_OK):
-        raise VisualsError(f"output folder {out_dir} is not writable")
+    ensure_output_folder(out_dir)
     figures, _ = build_figures(run_dirs, labels, measured)
     written = []
     try:

@@ -164,3 +164,16 @@ def publish(tmp: str | Path, final: str | Path) -> None:
     os.umask(mask)
     os.chmod(tmp, 0o666 & ~mask)
     os.replace(tmp, final)
+
+
+def ensure_output_folder(folder: Path, target: Path | None = None) -> None:
+    """Create ``folder`` if needed; VisualsError unless it is a writable folder (before any work)."""
+    name = target or folder
+    if folder.exists() and not folder.is_dir():
+        raise VisualsError(f"cannot write {name}: {folder} is not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VisualsError(f"cannot create the output folder {folder}: {exc.strerror or exc}") from None
+    if not os.access(folder, os.W_OK):
+        raise VisualsError(f"cannot write {name}: folder {folder} is not writable")
