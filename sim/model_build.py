@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import os
 import platform
 import time
@@ -101,5 +100,3 @@ def describe(summary: dict) -> str:
                      f"{row['resting_moment_Nm']:.1f} N m")
     return "\n".join(lines)
 
-
-__all__ = ["build_model_folder", "describe", "math"]

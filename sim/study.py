@@ -106,6 +106,7 @@ def power_and_contributions(sweep_dir: Path) -> Path:
     from sim.cas.model import CasadiModel
     from sim.results.fullstride import full_stride
     from sim.results.io import load_run
+    from sim.spec import COORDINATES
 
     table = _table(sweep_dir)
     runs = _corner_runs(sweep_dir, table)
@@ -121,14 +122,10 @@ def power_and_contributions(sweep_dir: Path) -> Path:
         moments = analyzer.joint_moments(fs)["total"]
         mass = fs.body_weight / 9.80665
         for ax, joint in zip(axes[:3], ("hip", "knee", "ankle"), strict=True):
-            i = list(JOINTS.values()).index(JOINTS[joint])
-            from sim.spec import COORDINATES
-
             c = COORDINATES.index(JOINTS[joint])
             ax.plot(fs.cycle_percent, moments[:, c] * fs.qd[:, c] / mass, color=colour, label=label)
             ax.set_title(f"{joint} power (W/kg)")
             ax.set_xlabel("gait cycle (%)")
-            del i
         contributions.append(json.loads((run / "metrics.json").read_text())["analysis"]["contributors"])
     axes[0].legend(fontsize=7)
     muscles = ["soleus_r", "gastroc_r", "glut_max_r", "hamstrings_r", "vasti_r", "rect_fem_r", "iliacus_r", "psoas_r"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from sim.geometry import body_poses
+from sim.geometry import FLOAT_OPS, body_poses
 from sim.spec import COORDINATES, ModelSpec
 
 KNEE_FLEXION_DEG = 80.0
@@ -45,15 +45,9 @@ def _leg_gravity_moment(spec: ModelSpec, q: dict[str, float]) -> float:
     moment = 0.0
     for body in ("femur_r", "tibia_r", "calcn_r"):
         com_spec = next(b for b in spec.bodies_expanded() if b.name == body)
-        com = poses[body].point(com_spec.com, _ops())
+        com = poses[body].point(com_spec.com, FLOAT_OPS)
         moment += spec.body_mass(body) * g * (com[1] - hip[1])
     return moment
-
-
-def _ops():
-    from sim.geometry import FLOAT_OPS
-
-    return FLOAT_OPS
 
 
 def thomas_test(spec: ModelSpec, hip_flexor_stiffness: float, glute_strength: float = 1.0) -> ThomasResult:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.geometry import body_poses, muscle_lengths
+from sim.geometry import FLOAT_OPS, body_poses, muscle_lengths
 from sim.opensim_bridge import run_opensim
 from sim.spec import COORDINATES, ModelSpec
 
@@ -35,7 +35,7 @@ def sample_states(spec: ModelSpec, n: int, seed: int = 0) -> dict[str, np.ndarra
     iy = COORDINATES.index("pelvis_ty")
     for k in range(n + 1):
         poses = body_poses(spec, dict(zip(COORDINATES, q[k], strict=False)))
-        lowest = min(poses[s.body].point(s.location, _float_ops())[1] - s.radius for s in spheres)
+        lowest = min(poses[s.body].point(s.location, FLOAT_OPS)[1] - s.radius for s in spheres)
         # indentation of the lowest sphere between -1 cm (airborne) and +2 cm
         q[k, iy] = -lowest - (0.0 if k == 0 else rng.uniform(-0.01, 0.02))
     qd = np.vstack([np.zeros(len(COORDINATES)), rng.normal(0.0, 2.0, (n, len(COORDINATES)))])
@@ -73,12 +73,6 @@ def _compliant_state(muscle, mtu_length: float, rng) -> tuple[float, float]:
         if 0.02 <= activation <= 1.0:
             return activation, force
     return 0.05, 0.01  # slack tendon in this pose: nearly unloaded state (excluded from the check)
-
-
-def _float_ops():
-    from sim.geometry import FLOAT_OPS
-
-    return FLOAT_OPS
 
 
 @dataclass
@@ -176,4 +170,3 @@ def describe(agreement: Agreement) -> str:
     ])
 
 
-__all__ = ["Agreement", "compare", "describe", "sample_states", "math"]

@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.spec import COORDINATES
 
-#: vertical force (N) above which a foot counts as in contact (as in sim.stride.classify)
+#: vertical force (N) above which a foot counts as in contact (gait classification too)
 CONTACT_THRESHOLD = 20.0
 IX = COORDINATES.index("pelvis_tx")
 

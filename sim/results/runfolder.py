@@ -7,6 +7,7 @@ fiber_lengths.sto, solution.npz (the raw solution, for warm starts).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -44,6 +45,12 @@ def _json_default(value):
 
 
 def versions() -> dict:
+    """Library versions for provenance (a copy; asking OpenSim costs a child process, so cached)."""
+    return dict(_versions())
+
+
+@functools.lru_cache(maxsize=1)
+def _versions() -> dict:
     import casadi
 
     from sim.opensim_bridge import run_opensim

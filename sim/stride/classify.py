@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: vertical force (N) below which a foot counts as off the ground
-CONTACT_THRESHOLD = 20.0
+from sim.results.fullstride import CONTACT_THRESHOLD
 
 
 @dataclass

@@ -7,19 +7,18 @@ from one mesh warm-starts another.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from scipy.interpolate import CubicSpline
 
+from sim.results.reference import SUBJECT_DIR
+from sim.results.storage import read_storage
 from sim.spec import COORDINATES, ModelSpec
 
-REPO_DIR = Path(__file__).resolve().parents[2]
-DATA_DIR = Path(os.environ.get("STRIDESIM_DATA", REPO_DIR.parent / "shared" / "data")) / "hamner2010_subject02"
-IK_FILE = DATA_DIR / "subject02_running_ik.mot"
-GRF_FILE = DATA_DIR / "subject02_running_grf.mot"
+IK_FILE = SUBJECT_DIR / "subject02_running_ik.mot"
+GRF_FILE = SUBJECT_DIR / "subject02_running_grf.mot"
 
 #: vertical force (N) above which a foot is taken to be on the force plate
 STRIKE_THRESHOLD = 50.0
@@ -66,15 +65,6 @@ class StrideGuess:
                            dict(self.info))
 
 
-def read_mot(path: Path) -> tuple[list[str], np.ndarray]:
-    """Column names and data of an OpenSim .mot/.sto file."""
-    lines = Path(path).read_text().splitlines()
-    end = next(i for i, line in enumerate(lines) if line.strip().lower() == "endheader")
-    names = lines[end + 1].split()
-    data = np.array([[float(x) for x in line.split()] for line in lines[end + 2:] if line.strip()])
-    return names, data
-
-
 def _crossings(time: np.ndarray, force: np.ndarray, threshold: float) -> np.ndarray:
     """Times where ``force`` rises through ``threshold`` (linear interpolation)."""
     idx = np.where((force[1:] > threshold) & (force[:-1] <= threshold))[0]
@@ -84,7 +74,7 @@ def _crossings(time: np.ndarray, force: np.ndarray, threshold: float) -> np.ndar
 
 def foot_strikes(grf_file: Path = GRF_FILE, threshold: float = STRIKE_THRESHOLD) -> dict[str, np.ndarray]:
     """Right/left foot-strike times (keys r, l) and toe-off times (r_off, l_off) from vertical GRF."""
-    names, data = read_mot(grf_file)
+    names, data, _ = read_storage(grf_file)
     time = data[:, 0]
     right, left = data[:, names.index("ground_force_vy")], data[:, names.index("1_ground_force_vy")]
     return {"r": _crossings(time, right, threshold), "l": _crossings(time, left, threshold),
@@ -161,7 +151,7 @@ def data_guess(spec: ModelSpec, n_nodes: int, speed: float = 3.5, symmetric: boo
     point indents the floor by :data:`GUESS_INDENTATION` (this absorbs the difference in
     leg length between the subject's IK model and this model).
     """
-    names, data = read_mot(ik_file)
+    names, data, _ = read_storage(ik_file)
     ik_time = data[:, 0]
     columns = []
     for c in COORDINATES:

@@ -34,6 +34,7 @@ import numpy as np
 from sim.cas import metabolics
 from sim.cas.model import CasadiModel
 from sim.knobs import validate_knobs
+from sim.results.fullstride import mirror_permutation
 from sim.spec import COORDINATES, ModelSpec, load_spec
 from sim.stride.guess import StrideGuess
 from sim.stride.progress import CatchInterrupt, IterationMonitor
@@ -52,19 +53,6 @@ DEFAULT_WEIGHTS = {"effort": 1.0, "acceleration": 2e-6, "activation_rate": 1e-4,
 DEFAULT_IPOPT = {"sb": "yes", "tol": 1e-4, "constr_viol_tol": 1e-4, "dual_inf_tol": 1e-3, "acceptable_tol": 1e-3,
                  "mu_strategy": "adaptive", "linear_solver": "mumps", "mumps_pivot_order": 5, "print_level": 5,
                  "nlp_scaling_method": "gradient-based", "bound_push": 1e-3, "bound_frac": 1e-3}
-
-
-def _mirror_permutation(names: list[str]) -> list[int]:
-    """Index map swapping the ``_r``/``_l`` members of ``names`` (others stay)."""
-    out = []
-    for n in names:
-        if n.endswith("_r"):
-            out.append(names.index(n[:-2] + "_l"))
-        elif n.endswith("_l"):
-            out.append(names.index(n[:-2] + "_r"))
-        else:
-            out.append(names.index(n))
-    return out
 
 
 def _effort_weights(model: CasadiModel, effort: str) -> np.ndarray:
@@ -196,10 +184,10 @@ class StrideProblem:
         self.idft = slice(nq + nm, nq + nm + nt)
         self.ires = slice(nq + nm + nt, self.nu)
         # mirror map of states
-        cmap = _mirror_permutation(list(COORDINATES))
-        mmap = _mirror_permutation(self.model.muscle_names)
+        cmap = mirror_permutation(list(COORDINATES))
+        mmap = mirror_permutation(self.model.muscle_names)
         tnames = [self.model.muscle_names[i] for i in self.compliant]
-        tmap = _mirror_permutation(tnames)
+        tmap = mirror_permutation(tnames)
         ident = self.symmetric is False
         perm = (list(range(nq)) + [nq + i for i in range(nq)] if ident
                 else cmap + [nq + i for i in cmap])

@@ -74,9 +74,7 @@ def run_stride(config: RunConfig, out_dir: str | Path, report: Callable[[dict], 
     timings["solve"] = solution.wall_time
     gait = asdict(classify(solution))
     if not solution.converged or gait["label"] != "running":
-        w = problem.last_w if getattr(problem, "last_w", None) is not None else None
-        if w is not None:
-            gait["diagnostics"] = diagnose(problem, w, problem.last_p, solution.duration)
+        gait["diagnostics"] = diagnose(problem, problem.last_w, problem.last_p, solution.duration)
     t2 = time.perf_counter()
     config_dict = config.model_dump(mode="json")
     status = write_run(out_dir, solution, spec, config_dict, gait, model=problem.model, timings=timings)

@@ -108,5 +108,3 @@ def point_config(sweep: SweepConfig, point: GridPoint) -> RunConfig:
     data["guess"] = "data"
     return RunConfig.model_validate(data)
 
-
-__all__ = ["GridPoint", "SweepConfig", "grid_points", "load_sweep", "point_config", "itertools"]
