@@ -7,8 +7,16 @@ the fibre is at its optimal length at the middle of that length range. Muscles t
 across the plateau of their force-length curve, as sarcomere-length measurements suggest for
 most limb muscles during movement (Burkholder & Lieber 2001, J Exp Biol 204:1529).
 
-``python -m sim.calibration`` prints the values; models/runner2d.toml carries them and a test
-checks that the file and the rule agree.
+Passive fibre stiffness by a second rule: one passive fibre strain for all leg muscles (the
+iliopsoas excepted: the hip_flexor_stiffness knob sets it), the smallest of
+:data:`PASSIVE_STRAIN_GRID` for which, in postures healthy adults reach passively
+(:data:`PASSIVE_REFERENCE_POSTURES`), no muscle adds more than :data:`PASSIVE_MOMENT_LIMIT`
+of passive joint moment. Measured passive joint moments there
+are of the order of tens of N m (Riener & Edrich 1999; Silder et al. 2007); with the De
+Groote-Fregly default strain (0.6) and these fixed-point paths some muscles give hundreds.
+
+``python -m sim.calibration`` prints the values; models/runner2d.toml carries them and tests
+check that the file and the rules agree.
 """
 
 from __future__ import annotations
@@ -50,9 +58,67 @@ def rule_tendon_slack_lengths(spec: ModelSpec) -> dict[str, float]:
     return out
 
 
+#: postures (deg) a healthy adult reaches passively, and the coordinate whose moment is checked
+PASSIVE_REFERENCE_POSTURES = {
+    "straight-leg raise 60 deg": ({"hip_flexion_r": 60.0}, "hip_flexion_r"),
+    "ankle dorsiflexion 20 deg, knee straight": ({"ankle_angle_r": 20.0}, "ankle_angle_r"),
+    "quadriceps stretch: hip extension 10 deg, knee flexion 110 deg": (
+        {"hip_flexion_r": -10.0, "knee_angle_r": 110.0}, "knee_angle_r"),
+    "hip flexion 110 deg, knee flexed 90 deg": ({"hip_flexion_r": 110.0, "knee_angle_r": 90.0}, "hip_flexion_r"),
+    "ankle plantarflexion 40 deg": ({"ankle_angle_r": -40.0}, "ankle_angle_r"),
+}
+PASSIVE_MOMENT_LIMIT = 30.0  # N m, per muscle
+DEFAULT_PASSIVE_STRAIN = 0.6  # De Groote et al. (2016)
+PASSIVE_STRAIN_GRID = (DEFAULT_PASSIVE_STRAIN, 1.0, 1.5, 2.0, 2.5, 3.0)
+#: muscles the rule leaves alone: the knob sets the iliopsoas; the trunk is not a leg
+PASSIVE_RULE_EXEMPT = ("iliacus", "psoas", "ercspn", "extobl")
+
+
+def passive_moments_by_muscle(spec: ModelSpec) -> dict[str, dict[str, float]]:
+    """Passive fibre moment (N m, rigid tendon, zero activation) of each right-side muscle
+    in each reference posture, at the coordinate the posture tests."""
+    from sim.cas.model import CasadiModel  # CasADi only here: calibration itself stays light
+
+    model = CasadiModel(spec)
+    n = model.n_muscles
+    out: dict[str, dict[str, float]] = {}
+    for label, (angles, coordinate) in PASSIVE_REFERENCE_POSTURES.items():
+        q = np.zeros(len(COORDINATES))
+        for name, deg in angles.items():
+            q[COORDINATES.index(name)] = math.radians(deg)
+        lmt, vmt, arms = model.muscle_geometry(q, np.zeros_like(q))
+        rigid = [m.model_copy(update={"compliant_tendon": False}) for m in spec.muscles]
+        passive = np.array(CasadiModel(spec.model_copy(update={"muscles": rigid})).muscle_tendon(
+            lmt, vmt, np.zeros(n), np.zeros(n), np.zeros(n), np.ones(len(model.knob_names)))[5]).ravel()
+        moment = np.array(arms)[:, COORDINATES.index(coordinate)] * passive
+        for i, name in enumerate(model.muscle_names):
+            if name.endswith("_r"):
+                out.setdefault(name[:-2], {})[label] = float(moment[i])
+    return out
+
+
+def with_leg_passive_strain(spec: ModelSpec, strain: float) -> ModelSpec:
+    """``spec`` with every leg muscle (not :data:`PASSIVE_RULE_EXEMPT`) at ``strain``."""
+    return spec.model_copy(update={"muscles": [
+        m if m.name in PASSIVE_RULE_EXEMPT else m.model_copy(update={"passive_fiber_strain_at_one_norm_force": strain})
+        for m in spec.muscles]})
+
+
+def rule_passive_fiber_strain(spec: ModelSpec) -> float:
+    """The leg muscles' passive fibre strain by the passive range-of-motion rule."""
+    for strain in PASSIVE_STRAIN_GRID:
+        moments = passive_moments_by_muscle(with_leg_passive_strain(spec, strain))
+        if all(abs(v) <= PASSIVE_MOMENT_LIMIT for by_posture in moments.values() for v in by_posture.values()):
+            return strain
+    raise ValueError(f"no passive strain in {PASSIVE_STRAIN_GRID} meets the {PASSIVE_MOMENT_LIMIT} N m limit")
+
+
 if __name__ == "__main__":
     spec = load_spec()
     ranges = length_range(spec)
     for name, slack in rule_tendon_slack_lengths(spec).items():
         lo, hi = ranges[name]
         print(f"{name:12s} MTU {lo:.4f}-{hi:.4f} m  tendon_slack_length = {slack:.4f}")
+    print(f"leg muscles: passive_fiber_strain_at_one_norm_force = {rule_passive_fiber_strain(spec)}")
+    for name, moments in passive_moments_by_muscle(spec).items():
+        print(f"{name:12s} passive moments (N m): " + ", ".join(f"{k}: {v:.1f}" for k, v in moments.items()))

@@ -88,6 +88,8 @@ class MuscleSpec(_Strict):
     optimal_fiber_length: float = Field(gt=0.01, le=0.5)
     tendon_slack_length: float = Field(ge=0.0, le=0.6)
     tendon_slack_source: str | None = None  # a [sources] key when it differs from ``source``
+    max_isometric_force_source: str | None = None  # likewise for the maximal force
+    passive_strain_source: str | None = None  # likewise for the passive fibre strain
     pennation_angle_deg: float = Field(ge=0, lt=60)
     compliant_tendon: bool = False
     tendon_strain_at_one_norm_force: float = Field(default=0.049, gt=0.01, le=0.2)
@@ -227,8 +229,9 @@ class ModelSpec(_Strict):
                               f"(allowed: {', '.join(COORDINATES)})")
         for m in self.muscles:
             need_source("muscle", m.name, m.source)
-            if m.tendon_slack_source is not None:
-                need_source("muscle", m.name, m.tendon_slack_source)
+            for extra in (m.tendon_slack_source, m.max_isometric_force_source, m.passive_strain_source):
+                if extra is not None:
+                    need_source("muscle", m.name, extra)
             for p in m.path:
                 if _side_free(p.body) not in {_side_free(b) for b in body_names}:
                     errors.append(f"muscle '{m.name}': path point on unknown body '{p.body}'")

@@ -33,7 +33,7 @@ def test_malformed_toml(tmp_path):
 
 def test_negative_max_force_names_the_field(tmp_path):
     with pytest.raises(ModelSpecError, match=r"muscles\.0\.max_isometric_force.*greater than 0"):
-        load_spec(_variant(tmp_path, "max_isometric_force = 2700.0", "max_isometric_force = -2700.0"))
+        load_spec(_variant(tmp_path, "max_isometric_force = 4105.0", "max_isometric_force = -4105.0"))
 
 
 def test_missing_parameter_names_the_field(tmp_path):

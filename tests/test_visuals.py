@@ -17,14 +17,14 @@ from sim.results.storage import read_storage
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """Two solved run folders (15 intervals): default and stiff hip flexors with weak glutes, in one sweep folder."""
+    """Two solved run folders (20 intervals): default and stiff hip flexors with weak glutes, in one sweep folder."""
     from sim.stride.config import make_config
     from sim.stride.runner import run_stride
 
     sweep = tmp_path_factory.mktemp("sweep")
     out = []
     for name, knobs in (("default", {}), ("stiff_weak", {"hip_flexor_stiffness": 3.0, "glute_strength": 0.5})):
-        status = run_stride(make_config(name=name, n_intervals=15, knobs=knobs), sweep / name, log=lambda m: None,
+        status = run_stride(make_config(name=name, n_intervals=20, knobs=knobs), sweep / name, log=lambda m: None,
                             check_residuals=False)
         assert status["converged"], status["ipopt_status"]
         out.append(sweep / name)
