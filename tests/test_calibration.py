@@ -18,9 +18,14 @@ def test_model_file_follows_the_rule(spec):
 def test_passive_fibre_stiffness_follows_the_rule(spec):
     """Leg muscles carry the rule's strain; no muscle adds more than the limit in postures
     healthy adults reach passively; with the default strain the straight-leg raise would."""
-    from sim.calibration import (DEFAULT_PASSIVE_STRAIN, PASSIVE_MOMENT_LIMIT, PASSIVE_RULE_EXEMPT,
-                                 passive_moments_by_muscle, rule_passive_fiber_strain,
-                                 with_leg_passive_strain)
+    from sim.calibration import (
+        DEFAULT_PASSIVE_STRAIN,
+        PASSIVE_MOMENT_LIMIT,
+        PASSIVE_RULE_EXEMPT,
+        passive_moments_by_muscle,
+        rule_passive_fiber_strain,
+        with_leg_passive_strain,
+    )
 
     strain = rule_passive_fiber_strain(spec)
     assert strain > DEFAULT_PASSIVE_STRAIN
