@@ -47,7 +47,7 @@ def test_whatif_cli_rejects_bad_input(tmp_path, args, message):
 @pytest.mark.opensim
 def test_whatif_answers_a_clinical_question(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "sim", "whatif", "--thomas-angle", "5", "--glute-strength", "60",
-                           "--n-intervals", "15", "--search", str(tmp_path / "none"), "-o", str(tmp_path / "w")],
+                           "--n-intervals", "20", "--search", str(tmp_path / "none"), "-o", str(tmp_path / "w")],
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Compared with healthy running" in proc.stdout and "Peak hip extension (negative" in proc.stdout
