@@ -79,17 +79,19 @@ def passive_moments_by_muscle(spec: ModelSpec) -> dict[str, dict[str, float]]:
     in each reference posture, at the coordinate the posture tests."""
     from sim.cas.model import CasadiModel  # CasADi only here: calibration itself stays light
 
-    model = CasadiModel(spec)
+    # rigid tendons: the passive fibre force then follows from the posture alone (the
+    # geometry does not depend on tendon compliance, so one model serves both)
+    rigid = [m.model_copy(update={"compliant_tendon": False}) for m in spec.muscles]
+    model = CasadiModel(spec.model_copy(update={"muscles": rigid}))
     n = model.n_muscles
+    knobs = np.ones(len(model.knob_names))
     out: dict[str, dict[str, float]] = {}
     for label, (angles, coordinate) in PASSIVE_REFERENCE_POSTURES.items():
         q = np.zeros(len(COORDINATES))
         for name, deg in angles.items():
             q[COORDINATES.index(name)] = math.radians(deg)
         lmt, vmt, arms = model.muscle_geometry(q, np.zeros_like(q))
-        rigid = [m.model_copy(update={"compliant_tendon": False}) for m in spec.muscles]
-        passive = np.array(CasadiModel(spec.model_copy(update={"muscles": rigid})).muscle_tendon(
-            lmt, vmt, np.zeros(n), np.zeros(n), np.zeros(n), np.ones(len(model.knob_names)))[5]).ravel()
+        passive = np.array(model.muscle_tendon(lmt, vmt, np.zeros(n), np.zeros(n), np.zeros(n), knobs)[5]).ravel()
         moment = np.array(arms)[:, COORDINATES.index(coordinate)] * passive
         for i, name in enumerate(model.muscle_names):
             if name.endswith("_r"):

@@ -18,18 +18,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgb
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, FancyArrowPatch, Polygon
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.cm import ScalarMappable  # noqa: E402
-from matplotlib.collections import LineCollection  # noqa: E402
-from matplotlib.colors import to_rgb  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Circle, FancyArrowPatch, Polygon  # noqa: E402
-
-from sim.figures.rundata import (  # noqa: E402
+from sim.figures.rundata import (
     RunData,
     VisualsError,
     default_labels,
@@ -37,13 +34,13 @@ from sim.figures.rundata import (  # noqa: E402
     load_run_data,
     publish,
 )
-from sim.figures.style import (  # noqa: E402
+from sim.figures.style import (
     ACTIVATION_CMAP,
     ACTIVATION_NORM,
     PELVIS_MARKER_COLOUR,
     condition_colour,
 )
-from sim.geometry import Ops, body_poses, tree_order  # noqa: E402
+from sim.geometry import Ops, body_poses, tree_order
 
 __all__ = ["FORMATS", "Animation", "VisualsError", "animate"]
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from sim.results.fullstride import FullStride  # noqa: E402
-from sim.results.metrics import cycle_curves  # noqa: E402
-from sim.results.reference import PERCENT, measured_cycle  # noqa: E402
+from sim.results.fullstride import FullStride
+from sim.results.metrics import cycle_curves
+from sim.results.reference import PERCENT, measured_cycle
 
 PANELS = [("pelvis_tilt", "pelvic tilt (deg)\n(- anterior)"), ("lumbar_extension", "lumbar extension (deg)"),
           ("hip_flexion_r", "hip flexion (deg)"), ("knee_angle_r", "knee flexion (deg)"),

@@ -16,13 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from sim.figures.rundata import (  # noqa: E402
+from sim.figures.rundata import (
     RunData,
     VisualsError,
     default_labels,
@@ -30,7 +27,7 @@ from sim.figures.rundata import (  # noqa: E402
     load_run_data,
     publish,
 )
-from sim.figures.style import (  # noqa: E402
+from sim.figures.style import (
     ACTIVATION_CMAP,
     ACTIVATION_NORM,
     MEASURED_STYLE,

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from sim.geometry import FLOAT_OPS, body_poses, default_pose, tree_order  # noqa: E402
-from sim.spec import ModelSpec  # noqa: E402
+from sim.geometry import FLOAT_OPS, body_poses, default_pose, tree_order
+from sim.spec import ModelSpec
 
 GROUP_COLOURS = {
     "hip_extensor": "#b2182b", "hip_extensor_knee_flexor": "#d6604d", "knee_flexor": "#f4a582",
