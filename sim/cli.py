@@ -122,13 +122,14 @@ def run(
     knob: Annotated[list[str] | None, typer.Option(help="Knob as NAME=VALUE (repeatable).")] = None,
     guess: Annotated[str | None, typer.Option(help="'data', 'random' or a run folder to warm-start from.")] = None,
     max_iter: Annotated[int | None, typer.Option(help="IPOPT iteration limit.")] = None,
+    starts: Annotated[int | None, typer.Option(help="Initial guesses tried, 1-8 (lowest-cost running stride kept).")] = None,
     figures: Annotated[bool, typer.Option(help="Write the comparison figure.")] = True,
 ) -> None:
     """Optimize a running stride (predictive simulation) and write its run folder and figures."""
     from sim.spec import ModelSpecError
     from sim.stride.config import load_experiment, make_config
 
-    overrides = {"speed": speed, "n_intervals": n_intervals, "guess": guess, "max_iter": max_iter}
+    overrides = {"speed": speed, "n_intervals": n_intervals, "guess": guess, "max_iter": max_iter, "starts": starts}
     knobs = _parse_knobs(knob)
     try:
         if experiment is not None:
@@ -153,6 +154,10 @@ def _run_with_progress(config, out: Path, figures: bool) -> None:
 
     status = run_stride(config, out, report=report, log=lambda m: console.print(f"[dim]{m}[/]"))
     gait = status["gait"]
+    if len(status.get("starts", [])) > 1:
+        for r in status["starts"]:
+            print(f"  {'*' if r['chosen'] else ' '} {r['start']:<24s} {r['ipopt_status']:<28s} {r['gait']:<8s} "
+                  f"objective {r['objective']:.4f}  cadence {r['cadence_steps_per_min']:.0f}  {r['solve_time_s']:.1f} s")
     verdict = "a running stride" if status["counts_as_result"] else "NOT a result"
     print(f"{status['ipopt_status']} after {status['iterations']} iterations in {status['solve_time_s']:.1f} s: "
           f"{gait['label']} -> {verdict}")

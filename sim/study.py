@@ -166,6 +166,28 @@ def hypotheses(sweep_dir: Path) -> list[dict]:
     return rows
 
 
+#: stride descriptors reported along each knob (not hypotheses: what else the model changed)
+STRIDE_DESCRIPTORS = [("cadence_steps_per_min", "cadence (steps/min)", "{:.0f}"),
+                      ("peak_swing_knee_flexion_deg", "swing knee flexion (deg)", "{:.0f}"),
+                      ("objective", "objective (effort per distance)", "{:.3f}")]
+
+
+def knob_lines(table) -> list[str]:
+    """One line per knob and descriptor: the values along that knob with the other knob healthy."""
+    lines = []
+    for knob, other in ((STIFFNESS, STRENGTH), (STRENGTH, STIFFNESS)):
+        healthy_other = table[other].max() if other == STRENGTH else table[other].min()
+        line = table[np.isclose(table[other], healthy_other)].sort_values(knob, ascending=knob == STIFFNESS)
+        if len(line) < 2:
+            continue
+        for column, label, fmt in STRIDE_DESCRIPTORS:
+            if column in line:
+                values = ", ".join(fmt.format(v) for v in line[column])
+                knob_values = ", ".join(f"{v:g}" for v in line[knob])
+                lines.append(f"- {label} along {knob} {knob_values} ({other} {healthy_other:g}): {values}")
+    return lines
+
+
 def summary_text(sweep_dir: Path) -> str:
     import pandas as pd
 
@@ -189,6 +211,10 @@ def summary_text(sweep_dir: Path) -> str:
                      f"{row['from']['value'] * factor:.1f} to {row['to']['value'] * factor:.1f} "
                      f"({row['change'] * factor:+.1f}{unit}); {row['steps_in_expected_direction']} steps "
                      f"along the knob go the expected way.")
+    lines += ["", "What else changed along the knobs:"] + knob_lines(table)
+    if realism:
+        failing = {c.split(".")[1]: int((~table[c].astype(bool)).sum()) for c in realism}
+        lines.append("- realism checks failed (points): " + ", ".join(f"{k} {v}" for k, v in failing.items() if v))
     return "\n".join(lines) + "\n"
 
 

@@ -41,6 +41,55 @@ def test_coarse_stride_converges_to_running(coarse_run):
 
 
 @pytest.mark.opensim
+def test_multi_start_keeps_the_lowest_cost_running_stride(coarse_run):
+    out, status = coarse_run
+    starts = status["starts"]
+    assert [r["start"] for r in starts] == ["data", "data x0.9 stride time", "data x1.1 stride time"]
+    chosen = [r for r in starts if r["chosen"]]
+    assert len(chosen) == 1
+    running = [r for r in starts if r["gait"] == "running" and r["ipopt_status"] == "Solve_Succeeded"]
+    assert chosen[0]["objective"] == min(r["objective"] for r in running)
+    assert status["objective"] == pytest.approx(chosen[0]["objective"])
+    assert status["timings_s"]["solve"] == pytest.approx(sum(r["solve_time_s"] for r in starts))
+
+
+def test_start_plan_follows_the_configured_guess(tmp_path):
+    from sim.stride.runner import start_plan
+
+    assert start_plan(make_config(starts=1)) == [("data", 1.0)]
+    assert [s for _, s in start_plan(make_config(starts=4))] == [1.0, 0.9, 1.1, 0.95]
+    assert start_plan(make_config(guess="random", starts=2)) == [("random", None), ("data", 1.0)]
+    with pytest.raises(ModelSpecError, match="starts"):
+        make_config(starts=0)
+
+
+@pytest.mark.opensim
+def test_warm_started_multi_start_also_tries_the_measured_stride(coarse_run, spec):
+    from sim.stride.runner import make_guess, start_plan
+
+    out, _ = coarse_run
+    config = make_config(n_intervals=20, guess=str(out))
+    problem = StrideProblem.__new__(StrideProblem)
+    problem.n = 20
+    plan = start_plan(config)
+    guesses = [make_guess(problem, config, spec, stride_time_scale=scale) for _, scale in plan]
+    assert plan[0][1] is None and guesses[0].info["source"] == str(out)
+    assert [g.info.get("stride_time_scale") for g in guesses[1:]] == [1.0, 0.9]
+
+
+def test_time_scaled_data_guess_keeps_the_path_and_scales_speeds(spec):
+    from sim.stride.guess import data_guess
+
+    base, slow = data_guess(spec, 41), data_guess(spec, 41, stride_time_scale=1.1)
+    assert slow.duration == pytest.approx(1.1 * base.duration)
+    joints = [i for i in range(base.q.shape[1]) if i not in (1, 2)]  # all but pelvis_tx, pelvis_ty
+    assert np.allclose(slow.q[:, joints], base.q[:, joints])
+    assert np.allclose(slow.qd[:, joints] * 1.1, base.qd[:, joints])
+    with pytest.raises(ValueError, match="stride_time_scale"):
+        data_guess(spec, 41, stride_time_scale=3.0)
+
+
+@pytest.mark.opensim
 def test_run_folder_is_complete_and_opens_in_opensim(coarse_run):
     out, _ = coarse_run
     for name in ("config.json", "status.json", "metrics.json", "model.osim", "kinematics.mot", "grf.mot",

@@ -62,8 +62,13 @@ def test_local_sweep_then_resume_is_a_no_op(sweep_file, tmp_path):
                       "hamstrings take over"):
         line = next(x for x in summary.splitlines() if statement in x)
         assert "supported" in line or "not testable" in line
+    assert "cadence (steps/min) along hip_flexor_stiffness 1, 3" in summary
     for name in ("heatmaps.png", "lines.png", "hypotheses.json"):
         assert (out / name).stat().st_size > 0
+    # each point's first attempt is a multi-start (3 starts by default), recorded per start
+    for marker in (out / "points").glob(f"*/{POINT_FILE}"):
+        first = json.loads(marker.read_text())["attempts"][0]
+        assert len(first["starts"]) == 3 and sum(r["chosen"] for r in first["starts"]) == 1
     before = _markers(out)
     again = subprocess.run([sys.executable, "-m", "sim", "sweep", str(sweep_file), "-o", str(out)],
                            capture_output=True, text=True, timeout=300)

@@ -97,12 +97,21 @@ def test_pelvis_marker_follows_pelvis_translation(runs):
     assert np.abs(np.polyval(fit_x, world[:, 0]) - pixels[:, 0]).max() < 1.5
     assert np.abs(np.polyval(fit_y, world[:, 1]) - pixels[:, 1]).max() < 1.5
     assert fit_x[0] > 0 and fit_y[0] < 0  # right is forward, image rows grow downwards
-    assert abs(fit_x[0] + fit_y[0]) < 0.03 * fit_x[0]  # equal scale: no distortion
+    # equal scale (no distortion): the horizontal scale, which the >2 m run pins down, also
+    # explains the vertical pixels; the pelvis's vertical travel alone spans too few pixels
+    # for its own slope to be estimated to a few per cent
+    vertical = pixels[:, 1] + fit_x[0] * world[:, 1]
+    assert np.ptp(world[:, 1]) * fit_x[0] > 3.0
+    assert np.abs(vertical - vertical.mean()).max() < 1.5
 
 
 def test_highlighted_muscle_colour_follows_activation(runs):
-    t, act = _column(runs[0] / "activations.sto", "soleus_r_activation")
-    anim = Animation(runs[0], fps=20, slowmo=2, size=(640, 360), highlight=["soleus_r"])
+    # the right-leg muscle whose activation varies most in this stride, so the colour must change
+    labels, rows, _ = read_storage(runs[0] / "activations.sto")
+    columns = [c for c in labels if c.endswith("_r_activation")]
+    muscle = max(columns, key=lambda c: np.ptp(rows[:, labels.index(c)])).removesuffix("_activation")
+    t, act = _column(runs[0] / "activations.sto", f"{muscle}_activation")
+    anim = Animation(runs[0], fps=20, slowmo=2, size=(640, 360), highlight=[muscle])
     checked = []
     try:
         for k in range(anim.n_frames):
@@ -112,7 +121,7 @@ def test_highlighted_muscle_colour_follows_activation(runs):
             drawn = artists.highlighted.get_colors()[0]
             assert np.allclose(drawn[:3], expected[:3], atol=0.01)
             # and in the pixels: the middle of the muscle's first path segment
-            path = anim.geometry[0].muscles[anim.runs[0].muscle_names.index("soleus_r")][k]
+            path = anim.geometry[0].muscles[anim.runs[0].muscle_names.index(muscle)][k]
             x, y = artists.ax.transData.transform(path[:2].mean(axis=0))
             pixel = rgb[int(round(rgb.shape[0] - y)), int(round(x))] / 255.0
             checked.append((np.interp(anim.sim_time[k], t, act), np.abs(pixel - np.array(expected[:3])).max()))

@@ -115,7 +115,7 @@ def write_analysis(fs: FullStride, model, out: Path) -> dict:
 
 
 def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, model=None,
-              timings: dict | None = None, export_model: bool = True) -> dict:
+              timings: dict | None = None, export_model: bool = True, starts: list[dict] | None = None) -> dict:
     """Write a complete run folder for ``solution``; return its status dict."""
     from sim.cas.model import CasadiModel
 
@@ -133,6 +133,8 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
         "gait": gait, "counts_as_result": bool(solution.converged and gait.get("label") == "running"),
         "timings_s": timings or {}, "versions": versions(),
     }
+    if starts is not None:
+        status["starts"] = starts
     write_json(partial / "config.json", config)
     np.savez(partial / "solution.npz", **{k: v for k, v in asdict(solution).items()
                                          if isinstance(v, np.ndarray)},

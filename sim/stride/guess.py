@@ -141,7 +141,7 @@ def _touch_ground(spec: ModelSpec, q: np.ndarray, stance: np.ndarray | None = No
 
 
 def data_guess(spec: ModelSpec, n_nodes: int, speed: float = 3.5, symmetric: bool = True,
-               ik_file: Path = IK_FILE, grf_file: Path = GRF_FILE) -> StrideGuess:
+               ik_file: Path = IK_FILE, grf_file: Path = GRF_FILE, stride_time_scale: float = 1.0) -> StrideGuess:
     """Mean measured running stride starting at right heel strike, on ``n_nodes`` nodes.
 
     A half stride (to left strike) when ``symmetric``, else a full stride. The measured
@@ -149,8 +149,11 @@ def data_guess(spec: ModelSpec, n_nodes: int, speed: float = 3.5, symmetric: boo
     is replaced by ``speed * t``). Knee angles change sign (OpenSim IK: flexion negative).
     pelvis_ty is the measured height shifted by one constant so that the lowest contact
     point indents the floor by :data:`GUESS_INDENTATION` (this absorbs the difference in
-    leg length between the subject's IK model and this model).
+    leg length between the subject's IK model and this model). ``stride_time_scale`` plays the
+    measured stride slower (> 1: longer strides, lower cadence) or faster, for multi-start.
     """
+    if not 0.5 <= stride_time_scale <= 2.0:
+        raise ValueError(f"stride_time_scale must be in [0.5, 2], got {stride_time_scale}")
     names, data, _ = read_storage(ik_file)
     ik_time = data[:, 0]
     columns = []
@@ -169,16 +172,19 @@ def data_guess(spec: ModelSpec, n_nodes: int, speed: float = 3.5, symmetric: boo
     cycle[-1] = cycle[0]
     phase = np.linspace(0, 1, cycle.shape[0])
     spline = CubicSpline(phase * period, cycle, axis=0, bc_type="periodic")
-    duration = left_phase * period if symmetric else period
+    duration = (left_phase * period if symmetric else period) * stride_time_scale
     t = np.linspace(0, duration, n_nodes)
-    q, qd, qdd = spline(t), spline(t, 1), spline(t, 2)
+    measured_t = t / stride_time_scale
+    q = spline(measured_t)
+    qd, qdd = spline(measured_t, 1) / stride_time_scale, spline(measured_t, 2) / stride_time_scale ** 2
     ix, iy = COORDINATES.index("pelvis_tx"), COORDINATES.index("pelvis_ty")
     q[:, ix], qd[:, ix], qdd[:, ix] = speed * t, speed, 0.0
-    _touch_ground(spec, q, stance=t <= contact_time)
+    _touch_ground(spec, q, stance=measured_t <= contact_time)
     # re-derive the vertical pelvis speed and acceleration of the shifted height
     qd[:, iy] = np.gradient(q[:, iy], t)
     qdd[:, iy] = np.gradient(qd[:, iy], t)
-    return StrideGuess(duration, q, qd, qdd, info={"source": str(ik_file), "stride_time": period,
+    return StrideGuess(duration, q, qd, qdd, info={"source": str(ik_file), "stride_time": period * stride_time_scale,
+                                                   "stride_time_scale": stride_time_scale,
                                                    "left_strike_phase": left_phase,
                                                    "contact_time": contact_time})
 

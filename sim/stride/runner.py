@@ -38,9 +38,17 @@ def load_guess(run_dir: Path):
                            data["da"], data["dft"], data["reserves"], info={"source": str(run_dir)})
 
 
-def make_guess(problem, config: RunConfig, spec: ModelSpec):
+#: stride-time scales of the measured-running guess tried after the configured guess (multi-start)
+STRIDE_TIME_SCALES = (1.0, 0.9, 1.1, 0.95, 1.05, 0.85, 1.15, 1.2)
+
+
+def make_guess(problem, config: RunConfig, spec: ModelSpec, stride_time_scale: float | None = None):
+    """The configured guess, or (``stride_time_scale`` given) the measured stride at that time scale."""
     from sim.stride.guess import data_guess, standing_guess
 
+    if stride_time_scale is not None:
+        return data_guess(spec, problem.n + 1, speed=config.speed, symmetric=config.symmetric,
+                          stride_time_scale=stride_time_scale)
     if isinstance(config.guess, Path):
         return load_guess(config.guess)
     if config.guess == "random":
@@ -48,13 +56,68 @@ def make_guess(problem, config: RunConfig, spec: ModelSpec):
     return data_guess(spec, problem.n + 1, speed=config.speed, symmetric=config.symmetric)
 
 
-def run_stride(config: RunConfig, out_dir: str | Path, report: Callable[[dict], None] | None = None,
-               problem=None, log: Callable[[str], None] = print, check_residuals: bool = True) -> dict:
-    """Solve the stride of ``config`` and write its run folder; return status.json's content."""
-    from sim.results.residuals import pelvis_residuals
-    from sim.results.runfolder import write_json, write_run
+def start_plan(config: RunConfig) -> list[tuple[str, float | None]]:
+    """The starts of a multi-start solve: (label, stride-time scale of the measured guess or None).
+
+    The configured guess comes first (a warm start, the measured stride or a random one); the
+    others are the measured running stride played slower or faster, so that the optimizer
+    looks into more than one basin of the (multi-modal) problem.
+    """
+    first = [("data" if config.guess == "data" else str(config.guess), 1.0 if config.guess == "data" else None)]
+    used = {1.0} if config.guess == "data" else set()
+    extra = [("data" if s == 1.0 else f"data x{s:g} stride time", s) for s in STRIDE_TIME_SCALES if s not in used]
+    return (first + extra)[:config.starts]
+
+
+def _counts(solution, gait: dict) -> bool:
+    return bool(solution.converged and gait["label"] == "running")
+
+
+def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[dict], None] | None = None,
+                 log: Callable[[str], None] = print) -> tuple:
+    """Solve from every start of :func:`start_plan`; return (chosen solution, its gait, the starts' records).
+
+    The chosen solution is the lowest-cost converged running one; if no start gives one, the
+    first start's failure is reported (with its diagnostics). Ctrl-C ends the search after
+    the interrupted start; what was solved before is kept.
+    """
     from sim.stride.classify import classify
     from sim.stride.diagnostics import diagnose
+
+    plan = start_plan(config)
+    records, candidates = [], []
+    for k, (label, scale) in enumerate(plan):
+        t0 = time.perf_counter()
+        guess = make_guess(problem, config, spec, stride_time_scale=scale)
+        guess_time = time.perf_counter() - t0
+        if len(plan) > 1:
+            log(f"start {k + 1}/{len(plan)}: {label}")
+        solution = problem.solve(config.speed, config.knobs, guess=guess, max_iter=config.max_iter,
+                                 print_level=0, report=report)
+        gait = asdict(classify(solution))
+        if not _counts(solution, gait):
+            gait["diagnostics"] = diagnose(problem, problem.last_w, problem.last_p, solution.duration)
+        records.append({"start": label, "ipopt_status": solution.status, "gait": gait["label"],
+                        "objective": solution.cost, "cadence_steps_per_min": solution.cadence,
+                        "iterations": solution.iterations, "solve_time_s": solution.wall_time,
+                        "guess_time_s": guess_time, "chosen": False})
+        candidates.append((solution, gait))
+        if len(plan) > 1:
+            log(f"  {solution.status}, {gait['label']}, objective {solution.cost:.4f}, "
+                f"cadence {solution.cadence:.0f} steps/min")
+        if solution.status == "User_Requested_Stop":
+            break
+    good = [k for k, (sol, gait) in enumerate(candidates) if _counts(sol, gait)]
+    chosen = min(good, key=lambda k: candidates[k][0].cost) if good else 0
+    records[chosen]["chosen"] = True
+    return *candidates[chosen], records
+
+
+def run_stride(config: RunConfig, out_dir: str | Path, report: Callable[[dict], None] | None = None,
+               problem=None, log: Callable[[str], None] = print, check_residuals: bool = True) -> dict:
+    """Solve the stride of ``config`` (multi-start) and write its run folder; return status.json's content."""
+    from sim.results.residuals import pelvis_residuals
+    from sim.results.runfolder import write_json, write_run
     from sim.stride.problem import StrideProblem
 
     timings = {}
@@ -65,19 +128,16 @@ def run_stride(config: RunConfig, out_dir: str | Path, report: Callable[[dict], 
             f"{'half stride, symmetric' if config.symmetric else 'full stride'})")
         problem = StrideProblem(spec, n_intervals=config.n_intervals, symmetric=config.symmetric)
     timings["build"] = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    guess = make_guess(problem, config, spec)
-    timings["guess"] = time.perf_counter() - t1
-    log(f"solving at {config.speed} m/s, knobs {config.knobs or 'default'} (guess: {config.guess})")
-    solution = problem.solve(config.speed, config.knobs, guess=guess, max_iter=config.max_iter,
-                             print_level=0, report=report)
-    timings["solve"] = solution.wall_time
-    gait = asdict(classify(solution))
-    if not solution.converged or gait["label"] != "running":
-        gait["diagnostics"] = diagnose(problem, problem.last_w, problem.last_p, solution.duration)
+    log(f"solving at {config.speed} m/s, knobs {config.knobs or 'default'} "
+        f"({config.starts} start{'s' if config.starts > 1 else ''}, first guess: {config.guess})")
+    solution, gait, starts = solve_starts(problem, config, spec, report=report, log=log)
+    timings["guess"] = sum(r["guess_time_s"] for r in starts)
+    timings["solve"] = sum(r["solve_time_s"] for r in starts)
+    timings["solve_chosen"] = solution.wall_time
     t2 = time.perf_counter()
     config_dict = config.model_dump(mode="json")
-    status = write_run(out_dir, solution, spec, config_dict, gait, model=problem.model, timings=timings)
+    status = write_run(out_dir, solution, spec, config_dict, gait, model=problem.model, timings=timings,
+                       starts=starts)
     status["timings_s"]["write"] = time.perf_counter() - t2
     metrics_path = Path(out_dir) / "metrics.json"
     if status["converged"] and metrics_path.exists() and check_residuals:

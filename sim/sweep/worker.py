@@ -25,7 +25,7 @@ def _problem(config):
 
 
 def solve_point(task: dict) -> dict:
-    """Solve ``task['config']`` into ``task['out']`` trying ``task['guesses']`` in turn.
+    """Solve ``task['config']`` into ``task['out']`` trying ``task['guesses']`` in turn (the first as a multi-start).
 
     Writes ``point.json`` (atomically) last: its presence marks the point as finished.
     """
@@ -38,12 +38,15 @@ def solve_point(task: dict) -> dict:
     problem = _problem(base)
     attempts = []
     status = {}
-    for guess in task["guesses"]:
-        config = base.model_copy(update={"guess": guess if guess in ("data", "random") else Path(guess)})
+    for k, guess in enumerate(task["guesses"]):
+        # the first attempt is a multi-start (warm start plus the measured stride at several
+        # stride times); retries are single starts from the next guess
+        config = base.model_copy(update={"guess": guess if guess in ("data", "random") else Path(guess),
+                                         "starts": base.starts if k == 0 else 1})
         status = run_stride(config, out, problem=problem, log=lambda m: None, check_residuals=False)
         attempts.append({"guess": str(guess), "ipopt_status": status["ipopt_status"],
                          "gait": status["gait"]["label"], "iterations": status["iterations"],
-                         "solve_time_s": status["solve_time_s"]})
+                         "solve_time_s": status["solve_time_s"], "starts": status.get("starts", [])})
         if status["counts_as_result"]:
             break
     record = {"values": task["values"], "counts_as_result": bool(status.get("counts_as_result")),
