@@ -155,9 +155,7 @@ def _run_with_progress(config, out: Path, figures: bool) -> None:
     status = run_stride(config, out, report=report, log=lambda m: console.print(f"[dim]{m}[/]"))
     gait = status["gait"]
     if len(status.get("starts", [])) > 1:
-        for r in status["starts"]:
-            print(f"  {'*' if r['chosen'] else ' '} {r['start']:<24s} {r['ipopt_status']:<28s} {r['gait']:<8s} "
-                  f"objective {r['objective']:.4f}  cadence {r['cadence_steps_per_min']:.0f}  {r['solve_time_s']:.1f} s")
+        print(f"kept start: {next(r['start'] for r in status['starts'] if r['chosen'])}")
     verdict = "a running stride" if status["counts_as_result"] else "NOT a result"
     print(f"{status['ipopt_status']} after {status['iterations']} iterations in {status['solve_time_s']:.1f} s: "
           f"{gait['label']} -> {verdict}")

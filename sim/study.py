@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import sim.figures  # noqa: F401  (chooses the headless backend)
 
 STIFFNESS, STRENGTH = "hip_flexor_stiffness", "glute_strength"
 HEATMAPS = [
@@ -142,21 +141,27 @@ def power_and_contributions(sweep_dir: Path) -> Path:
     return path
 
 
+def _knob_line(table, knob: str):
+    """Points along ``knob`` with the other knob healthy, ordered from healthy to the far end
+    (stiffness rising, strength falling); also the other knob's name and healthy value."""
+    other = STRENGTH if knob == STIFFNESS else STIFFNESS
+    healthy_other = table[other].max() if other == STRENGTH else table[other].min()
+    line = table[np.isclose(table[other], healthy_other)].sort_values(knob, ascending=knob == STIFFNESS)
+    return line, other, healthy_other
+
+
 def hypotheses(sweep_dir: Path) -> list[dict]:
     """Each hypothesis: change from healthy to the far end of its knob (other knob healthy)."""
     table = _table(sweep_dir)
     rows = []
     for column, knob, expected, statement in HYPOTHESES:
-        other = STRENGTH if knob == STIFFNESS else STIFFNESS
-        healthy_other = table[other].max() if other == STRENGTH else table[other].min()
-        line = table[np.isclose(table[other], healthy_other)].sort_values(knob)
+        line, _, _ = _knob_line(table, knob)
         if column not in table or len(line) < 2:
             rows.append({"statement": statement, "verdict": "not testable (too few converged points)"})
             continue
-        start, end = (line.iloc[0], line.iloc[-1]) if knob == STIFFNESS else (line.iloc[-1], line.iloc[0])
+        start, end = line.iloc[0], line.iloc[-1]
         change = float(end[column] - start[column])
-        ordered = line[column].to_numpy() if knob == STIFFNESS else line[column].to_numpy()[::-1]
-        steps = np.sign(np.diff(ordered)) == expected
+        steps = np.sign(np.diff(line[column].to_numpy())) == expected
         agrees = np.sign(change) == expected and abs(change) > 1e-9
         rows.append({"statement": statement, "metric": column, "knob": knob,
                      "from": {knob: float(start[knob]), "value": float(start[column])},
@@ -175,9 +180,8 @@ STRIDE_DESCRIPTORS = [("cadence_steps_per_min", "cadence (steps/min)", "{:.0f}")
 def knob_lines(table) -> list[str]:
     """One line per knob and descriptor: the values along that knob with the other knob healthy."""
     lines = []
-    for knob, other in ((STIFFNESS, STRENGTH), (STRENGTH, STIFFNESS)):
-        healthy_other = table[other].max() if other == STRENGTH else table[other].min()
-        line = table[np.isclose(table[other], healthy_other)].sort_values(knob, ascending=knob == STIFFNESS)
+    for knob in (STIFFNESS, STRENGTH):
+        line, other, healthy_other = _knob_line(table, knob)
         if len(line) < 2:
             continue
         for column, label, fmt in STRIDE_DESCRIPTORS:

@@ -113,11 +113,9 @@ def sentences(rows: list[dict]) -> list[str]:
 
 def one_page_figure(scenario: Scenario, healthy_dir: Path, scenario_dir: Path, rows: list[dict], text: list[str],
                     caveat: str, out_base: Path) -> list[Path]:
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    import sim.figures  # noqa: F401  (chooses the headless backend)
     from sim.results.storage import read_storage
 
     fig = plt.figure(figsize=(8.27, 11.69), dpi=100)  # A4 portrait

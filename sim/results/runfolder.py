@@ -22,6 +22,7 @@ from sim.results.fullstride import FullStride, full_stride
 from sim.results.metrics import compute_metrics
 from sim.results.storage import write_external_loads, write_storage
 from sim.spec import COORDINATES, ROTATIONAL
+from sim.stride.classify import counts_as_result
 
 REQUIRED_FILES = ("config.json", "status.json", "solution.npz")
 
@@ -130,7 +131,7 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
         "iterations": solution.iterations, "solve_time_s": solution.wall_time,
         "objective": solution.cost, "objective_terms": solution.cost_terms,
         "objective_shares": {k: v / solution.cost for k, v in solution.cost_terms.items()} if solution.cost else {},
-        "gait": gait, "counts_as_result": bool(solution.converged and gait.get("label") == "running"),
+        "gait": gait, "counts_as_result": counts_as_result(solution, gait.get("label")),
         "timings_s": timings or {}, "versions": versions(),
     }
     if starts is not None:

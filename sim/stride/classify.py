@@ -28,6 +28,11 @@ def _stance_count(contact: np.ndarray) -> int:
     return int(np.sum(contact & ~np.roll(contact, 1)))
 
 
+def counts_as_result(solution, label: str) -> bool:
+    """Only a converged running stride is a result."""
+    return bool(solution.converged and label == "running")
+
+
 def classify(solution, threshold: float = CONTACT_THRESHOLD) -> GaitClass:
     """Running: flight phases and alternating single stance; walking: double support, no flight."""
     _, right, left = solution.full_stride_grf()

@@ -46,14 +46,12 @@ def make_guess(problem, config: RunConfig, spec: ModelSpec, stride_time_scale: f
     """The configured guess, or (``stride_time_scale`` given) the measured stride at that time scale."""
     from sim.stride.guess import data_guess, standing_guess
 
-    if stride_time_scale is not None:
-        return data_guess(spec, problem.n + 1, speed=config.speed, symmetric=config.symmetric,
-                          stride_time_scale=stride_time_scale)
-    if isinstance(config.guess, Path):
+    if stride_time_scale is None and isinstance(config.guess, Path):
         return load_guess(config.guess)
-    if config.guess == "random":
+    if stride_time_scale is None and config.guess == "random":
         return standing_guess(spec, problem.n + 1, speed=config.speed, seed=config.seed)
-    return data_guess(spec, problem.n + 1, speed=config.speed, symmetric=config.symmetric)
+    return data_guess(spec, problem.n + 1, speed=config.speed, symmetric=config.symmetric,
+                      stride_time_scale=stride_time_scale or 1.0)
 
 
 def start_plan(config: RunConfig) -> list[tuple[str, float | None]]:
@@ -69,10 +67,6 @@ def start_plan(config: RunConfig) -> list[tuple[str, float | None]]:
     return (first + extra)[:config.starts]
 
 
-def _counts(solution, gait: dict) -> bool:
-    return bool(solution.converged and gait["label"] == "running")
-
-
 def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[dict], None] | None = None,
                  log: Callable[[str], None] = print) -> tuple:
     """Solve from every start of :func:`start_plan`; return (chosen solution, its gait, the starts' records).
@@ -81,7 +75,7 @@ def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[
     first start's failure is reported (with its diagnostics). Ctrl-C ends the search after
     the interrupted start; what was solved before is kept.
     """
-    from sim.stride.classify import classify
+    from sim.stride.classify import classify, counts_as_result
     from sim.stride.diagnostics import diagnose
 
     plan = start_plan(config)
@@ -95,7 +89,7 @@ def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[
         solution = problem.solve(config.speed, config.knobs, guess=guess, max_iter=config.max_iter,
                                  print_level=0, report=report)
         gait = asdict(classify(solution))
-        if not _counts(solution, gait):
+        if not counts_as_result(solution, gait["label"]):
             gait["diagnostics"] = diagnose(problem, problem.last_w, problem.last_p, solution.duration)
         records.append({"start": label, "ipopt_status": solution.status, "gait": gait["label"],
                         "objective": solution.cost, "cadence_steps_per_min": solution.cadence,
@@ -107,7 +101,7 @@ def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[
                 f"cadence {solution.cadence:.0f} steps/min")
         if solution.status == "User_Requested_Stop":
             break
-    good = [k for k, (sol, gait) in enumerate(candidates) if _counts(sol, gait)]
+    good = [k for k, (sol, gait) in enumerate(candidates) if counts_as_result(sol, gait["label"])]
     chosen = min(good, key=lambda k: candidates[k][0].cost) if good else 0
     records[chosen]["chosen"] = True
     return *candidates[chosen], records

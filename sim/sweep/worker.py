@@ -38,7 +38,10 @@ def solve_point(task: dict) -> dict:
     problem = _problem(base)
     attempts = []
     status = {}
+    tried: set[str] = set()
     for k, guess in enumerate(task["guesses"]):
+        if str(guess) in tried:
+            continue  # already a start of the first attempt: the same deterministic solve, already failed
         # the first attempt is a multi-start (warm start plus the measured stride at several
         # stride times); retries are single starts from the next guess
         config = base.model_copy(update={"guess": guess if guess in ("data", "random") else Path(guess),
@@ -47,6 +50,7 @@ def solve_point(task: dict) -> dict:
         attempts.append({"guess": str(guess), "ipopt_status": status["ipopt_status"],
                          "gait": status["gait"]["label"], "iterations": status["iterations"],
                          "solve_time_s": status["solve_time_s"], "starts": status.get("starts", [])})
+        tried.update(r["start"] for r in status.get("starts", []))
         if status["counts_as_result"]:
             break
     record = {"values": task["values"], "counts_as_result": bool(status.get("counts_as_result")),
