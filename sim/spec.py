@@ -15,7 +15,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+#: model definitions: models/ in a source checkout, sim/models in an installed wheel
+MODELS_DIR = next((d for d in (Path(__file__).resolve().parent.parent / "models", Path(__file__).resolve().parent / "models")
+                   if d.is_dir()), Path(__file__).resolve().parent.parent / "models")
 DEFAULT_MODEL = MODELS_DIR / "runner2d.toml"
 
 #: Generalized coordinates in the order used everywhere (OpenSim names and signs; the knee

@@ -51,6 +51,8 @@ def test_multi_start_keeps_the_lowest_cost_running_stride(coarse_run):
     assert chosen[0]["objective"] == min(r["objective"] for r in running)
     assert status["objective"] == pytest.approx(chosen[0]["objective"])
     assert status["timings_s"]["solve"] == pytest.approx(sum(r["solve_time_s"] for r in starts))
+    on_disk = json.loads((out / "status.json").read_text())["timings_s"]
+    assert set(on_disk) >= {"build", "guess", "solve", "solve_chosen", "write"} and on_disk["write"] > 0
 
 
 def test_start_plan_follows_the_configured_guess(tmp_path):

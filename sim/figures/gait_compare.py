@@ -21,12 +21,9 @@ SIM_COLOUR, DATA_COLOUR = "#1f77b4", "0.45"
 def plot_vs_measured(fs: FullStride, path: str | Path, title: str = "") -> Path:
     """Save a PNG comparing one simulated cycle with the measured subject (mean of its cycles)."""
     sim = cycle_curves(fs)
-    try:
-        ref = measured_cycle()
-        measured = {**ref.angles_deg, "grf_vertical": ref.grf_bw["vertical"], "grf_horizontal": ref.grf_bw["horizontal"]}
-        ref_label = f"measured (Hamner 2010 subject, {ref.speed} m/s, {ref.n_cycles} cycles)"
-    except FileNotFoundError:
-        measured, ref_label = {}, ""
+    ref = measured_cycle()
+    measured = {**ref.angles_deg, "grf_vertical": ref.grf_bw["vertical"], "grf_horizontal": ref.grf_bw["horizontal"]}
+    ref_label = f"measured (Hamner 2010 subject, {ref.speed} m/s, {ref.n_cycles} cycles)"
     fig, axes = plt.subplots(2, 4, figsize=(13, 6), dpi=110)
     stance = np.interp(PERCENT, fs.cycle_percent, fs.contact("r").astype(float)) > 0.5
     for ax, (key, label) in zip(axes.flat, PANELS, strict=False):

@@ -101,13 +101,10 @@ def gait_data(run: RunData, with_moments: bool = True) -> GaitData:
     return GaitData(run, run.cycle_percent, angles, moments, powers, grf, run.contact("r"))
 
 
-def _measured() -> tuple[dict, str] | tuple[None, str]:
+def _measured() -> tuple[dict, str]:
     from sim.results.reference import PERCENT, measured_cycle
 
-    try:
-        ref = measured_cycle()
-    except (FileNotFoundError, OSError):
-        return None, ""
+    ref = measured_cycle()
     curves = {**ref.angles_deg, **{k: v for k, v in ref.grf_bw.items()}, "percent": PERCENT}
     return curves, f"measured (Hamner 2010 subject, {ref.speed} m/s, mean of {ref.n_cycles} cycles)"
 

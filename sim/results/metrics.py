@@ -101,10 +101,7 @@ def cycle_curves(fs: FullStride) -> dict[str, np.ndarray]:
 
 def compare_with_measured(fs: FullStride) -> dict:
     """RMS differences over the gait cycle against the measured subject (deg; body weights)."""
-    try:
-        ref = measured_cycle()
-    except FileNotFoundError:
-        return {"available": False}
+    ref = measured_cycle()
     sim = cycle_curves(fs)
     out = {f"{name}_deg": float(np.sqrt(np.mean((sim[name] - ref.angles_deg[name]) ** 2))) for name in ANGLES}
     out["grf_vertical_bw"] = float(np.sqrt(np.mean((sim["grf_vertical"] - ref.grf_bw["vertical"]) ** 2)))

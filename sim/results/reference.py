@@ -1,23 +1,22 @@
-"""Measured running of the Hamner (2010) subject as mean gait cycles, for comparison.
+"""Measured running of the Hamner (2010) subject as a mean gait cycle, for comparison.
 
 Right gait cycles are cut at right heel strikes (vertical GRF rising through 50 N), joint
 angles and GRFs resampled to 0-100 % and averaged. Angles use stridesim's signs (knee
-flexion positive: the measured gait2392-style knee angle is negated).
+flexion positive: the measured gait2392-style knee angle is negated). The mean cycle ships
+with the package (``sim/data``); :func:`derive_measured_cycle` recomputes it from the raw files.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from sim.data import CYCLE_TABLE, RAW_GRF_FILE, RAW_IK_FILE, read_table
 from sim.results.storage import read_storage
 
-DATA_DIR = Path(os.environ.get("STRIDESIM_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
-SUBJECT_DIR = DATA_DIR / "hamner2010_subject02"
 SUBJECT_MASS = 65.9  # kg (Hamner et al. 2010, subject 02)
 STRIKE_THRESHOLD = 50.0  # N
 TREADMILL_SPEED = 3.9  # m/s, shared/data/README.md (treadmill: pelvis_tx does not advance)
@@ -44,9 +43,29 @@ def _cycles(time: np.ndarray, vertical: np.ndarray) -> list[tuple[float, float]]
 
 @lru_cache(maxsize=1)
 def measured_cycle() -> MeasuredCycle:
-    """Averaged right gait cycle of the measured subject (raises FileNotFoundError if absent)."""
-    ik_labels, ik, ik_deg = read_storage(SUBJECT_DIR / "subject02_running_ik.mot")
-    grf_labels, grf, _ = read_storage(SUBJECT_DIR / "subject02_running_grf.mot")
+    """Averaged right gait cycle of the measured subject (the embedded table)."""
+    columns, rows, meta = read_table(CYCLE_TABLE)
+    col = {name: rows[:, i] for i, name in enumerate(columns)}
+    if not np.allclose(col["percent"], PERCENT):
+        raise ValueError(f"{CYCLE_TABLE.name}: percent column is not 0-100 in steps of 1")
+    return MeasuredCycle({name: col[f"{name}_deg"] for name in ANGLES},
+                         {"vertical": col["grf_vertical_bw"], "horizontal": col["grf_horizontal_bw"]},
+                         int(meta["cycles"]), meta["stride_time_s"], meta["speed_m_per_s"])
+
+
+def measured_cycle_table(cycle: MeasuredCycle) -> tuple[list[str], np.ndarray, dict[str, float]]:
+    """Columns, rows and header values of ``cycle`` as stored in the embedded table."""
+    columns = ["percent", *(f"{name}_deg" for name in ANGLES), "grf_vertical_bw", "grf_horizontal_bw"]
+    rows = np.column_stack([PERCENT, *(cycle.angles_deg[name] for name in ANGLES),
+                            cycle.grf_bw["vertical"], cycle.grf_bw["horizontal"]])
+    return columns, rows, {"cycles": cycle.n_cycles, "stride_time_s": cycle.stride_time,
+                           "speed_m_per_s": cycle.speed}
+
+
+def derive_measured_cycle(ik_file: Path = RAW_IK_FILE, grf_file: Path = RAW_GRF_FILE) -> MeasuredCycle:
+    """Averaged right gait cycle from the raw IK and GRF files."""
+    ik_labels, ik, ik_deg = read_storage(ik_file)
+    grf_labels, grf, _ = read_storage(grf_file)
     gt, vy, vx = grf[:, 0], grf[:, grf_labels.index("ground_force_vy")], grf[:, grf_labels.index("ground_force_vx")]
     cycles = _cycles(gt, vy)
     weight = SUBJECT_MASS * 9.80665

@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import shutil
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -117,9 +118,14 @@ def write_analysis(fs: FullStride, model, out: Path) -> dict:
 
 def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, model=None,
               timings: dict | None = None, export_model: bool = True, starts: list[dict] | None = None) -> dict:
-    """Write a complete run folder for ``solution``; return its status dict."""
+    """Write a complete run folder for ``solution``; return its status dict.
+
+    ``timings_s.write`` (files, metrics and the OpenSim model export) is measured here so
+    that it is in status.json, which is written last.
+    """
     from sim.cas.model import CasadiModel
 
+    started = time.perf_counter()
     run_dir = Path(run_dir)
     partial = run_dir.with_name(run_dir.name + ".partial")
     if partial.exists():
@@ -132,7 +138,7 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
         "objective": solution.cost, "objective_terms": solution.cost_terms,
         "objective_shares": {k: v / solution.cost for k, v in solution.cost_terms.items()} if solution.cost else {},
         "gait": gait, "counts_as_result": counts_as_result(solution, gait.get("label")),
-        "timings_s": timings or {}, "versions": versions(),
+        "timings_s": dict(timings or {}), "versions": versions(),
     }
     if starts is not None:
         status["starts"] = starts
@@ -153,6 +159,7 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
 
         run_opensim("export", spec=apply_knobs(spec, solution.knobs).model_dump(),
                     path=str(partial.resolve() / "model.osim"))
+    status["timings_s"]["write"] = time.perf_counter() - started
     write_json(partial / "status.json", status)
     if run_dir.exists():
         shutil.rmtree(run_dir)

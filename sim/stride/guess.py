@@ -13,12 +13,9 @@ from pathlib import Path
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from sim.results.reference import SUBJECT_DIR
+from sim.data import RAW_GRF_FILE, RAW_IK_FILE, STRIDE_TABLE, read_table
 from sim.results.storage import read_storage
 from sim.spec import COORDINATES, ModelSpec
-
-IK_FILE = SUBJECT_DIR / "subject02_running_ik.mot"
-GRF_FILE = SUBJECT_DIR / "subject02_running_grf.mot"
 
 #: vertical force (N) above which a foot is taken to be on the force plate
 STRIKE_THRESHOLD = 50.0
@@ -72,7 +69,7 @@ def _crossings(time: np.ndarray, force: np.ndarray, threshold: float) -> np.ndar
     return time[idx] + frac * (time[idx + 1] - time[idx])
 
 
-def foot_strikes(grf_file: Path = GRF_FILE, threshold: float = STRIKE_THRESHOLD) -> dict[str, np.ndarray]:
+def foot_strikes(grf_file: Path = RAW_GRF_FILE, threshold: float = STRIKE_THRESHOLD) -> dict[str, np.ndarray]:
     """Right/left foot-strike times (keys r, l) and toe-off times (r_off, l_off) from vertical GRF."""
     names, data, _ = read_storage(grf_file)
     time = data[:, 0]
@@ -102,6 +99,45 @@ def _mean_cycle(ik_time: np.ndarray, values: np.ndarray, strikes_r: np.ndarray, 
     if not cycles:
         raise ValueError("no complete right-right stride with one left strike in the data")
     return np.mean(cycles, axis=0), float(np.mean(periods)), float(np.mean(left_phases))
+
+
+@dataclass(frozen=True)
+class MeasuredStride:
+    """Mean measured stride from right heel strike: coordinates (SI, knee flexion +) on phase 0-1."""
+
+    cycle: np.ndarray  # phase points x COORDINATES
+    stride_time: float  # s
+    left_strike_phase: float
+    contact_time: float  # s, median right-foot contact
+    source: str
+
+
+def derive_measured_stride(ik_file: Path = RAW_IK_FILE, grf_file: Path = RAW_GRF_FILE) -> MeasuredStride:
+    """Mean right-to-right stride of the IK coordinates, cut at force-plate heel strikes."""
+    names, data, _ = read_storage(ik_file)
+    columns = []
+    for c in COORDINATES:
+        values = data[:, names.index(c)]
+        if c not in ("pelvis_tx", "pelvis_ty"):
+            values = np.radians(values)
+        if c.startswith("knee_angle"):
+            values = -values
+        columns.append(values)
+    strikes = foot_strikes(grf_file)
+    cycle, period, left_phase = _mean_cycle(data[:, 0], np.column_stack(columns), strikes["r"], strikes["l"])
+    contact_times = [off - on for on in strikes["r"] for off in strikes["r_off"][strikes["r_off"] > on][:1]]
+    return MeasuredStride(cycle, period, left_phase, float(np.median(contact_times)), str(ik_file))
+
+
+def measured_stride(ik_file: Path | None = None, grf_file: Path | None = None) -> MeasuredStride:
+    """The embedded mean stride (no files given) or one derived from IK and GRF files."""
+    if ik_file is not None or grf_file is not None:
+        return derive_measured_stride(ik_file or RAW_IK_FILE, grf_file or RAW_GRF_FILE)
+    columns, rows, meta = read_table(STRIDE_TABLE)
+    if columns[1:] != list(COORDINATES):
+        raise ValueError(f"{STRIDE_TABLE.name}: columns {columns[1:]} are not {list(COORDINATES)}")
+    return MeasuredStride(rows[:, 1:], meta["stride_time_s"], meta["left_strike_phase"], meta["contact_time_s"],
+                          STRIDE_TABLE.name)
 
 
 def _sphere_heights(spec: ModelSpec, q: np.ndarray) -> np.ndarray:
@@ -141,34 +177,25 @@ def _touch_ground(spec: ModelSpec, q: np.ndarray, stance: np.ndarray | None = No
 
 
 def data_guess(spec: ModelSpec, n_nodes: int, speed: float = 3.5, symmetric: bool = True,
-               ik_file: Path = IK_FILE, grf_file: Path = GRF_FILE, stride_time_scale: float = 1.0) -> StrideGuess:
+               ik_file: Path | None = None, grf_file: Path | None = None,
+               stride_time_scale: float = 1.0) -> StrideGuess:
     """Mean measured running stride starting at right heel strike, on ``n_nodes`` nodes.
 
-    A half stride (to left strike) when ``symmetric``, else a full stride. The measured
+    The measured stride is the embedded table (``sim/data``) unless IK and GRF files are
+    given. A half stride (to left strike) when ``symmetric``, else a full stride. The measured
     cadence is kept and the stride length follows from ``speed`` (treadmill data: pelvis_tx
-    is replaced by ``speed * t``). Knee angles change sign (OpenSim IK: flexion negative).
-    pelvis_ty is the measured height shifted by one constant so that the lowest contact
-    point indents the floor by :data:`GUESS_INDENTATION` (this absorbs the difference in
-    leg length between the subject's IK model and this model). ``stride_time_scale`` plays the
-    measured stride slower (> 1: longer strides, lower cadence) or faster, for multi-start.
+    is replaced by ``speed * t``). pelvis_ty is the measured height shifted so that the
+    lowest contact point indents the floor by :data:`GUESS_INDENTATION` (this absorbs the
+    difference in leg length between the subject's IK model and this model).
+    ``stride_time_scale`` plays the measured stride slower (> 1: longer strides, lower
+    cadence) or faster, for multi-start.
     """
     if not 0.5 <= stride_time_scale <= 2.0:
         raise ValueError(f"stride_time_scale must be in [0.5, 2], got {stride_time_scale}")
-    names, data, _ = read_storage(ik_file)
-    ik_time = data[:, 0]
-    columns = []
-    for c in COORDINATES:
-        values = data[:, names.index(c)]
-        if c not in ("pelvis_tx", "pelvis_ty"):
-            values = np.radians(values)
-        if c.startswith("knee_angle"):
-            values = -values
-        columns.append(values)
-    strikes = foot_strikes(grf_file)
-    cycle, period, left_phase = _mean_cycle(ik_time, np.column_stack(columns), strikes["r"], strikes["l"])
-    contact_times = [off - on for on in strikes["r"] for off in strikes["r_off"][strikes["r_off"] > on][:1]]
-    contact_time = float(np.median(contact_times))
+    measured = measured_stride(ik_file, grf_file)
+    period, left_phase = measured.stride_time, measured.left_strike_phase
     # periodic spline over the mean stride (end point forced equal to the start)
+    cycle = measured.cycle.copy()
     cycle[-1] = cycle[0]
     phase = np.linspace(0, 1, cycle.shape[0])
     spline = CubicSpline(phase * period, cycle, axis=0, bc_type="periodic")
@@ -179,14 +206,15 @@ def data_guess(spec: ModelSpec, n_nodes: int, speed: float = 3.5, symmetric: boo
     qd, qdd = spline(measured_t, 1) / stride_time_scale, spline(measured_t, 2) / stride_time_scale ** 2
     ix, iy = COORDINATES.index("pelvis_tx"), COORDINATES.index("pelvis_ty")
     q[:, ix], qd[:, ix], qdd[:, ix] = speed * t, speed, 0.0
-    _touch_ground(spec, q, stance=measured_t <= contact_time)
+    _touch_ground(spec, q, stance=measured_t <= measured.contact_time)
     # re-derive the vertical pelvis speed and acceleration of the shifted height
     qd[:, iy] = np.gradient(q[:, iy], t)
     qdd[:, iy] = np.gradient(qd[:, iy], t)
-    return StrideGuess(duration, q, qd, qdd, info={"source": str(ik_file), "stride_time": period * stride_time_scale,
+    return StrideGuess(duration, q, qd, qdd, info={"source": measured.source,
+                                                   "stride_time": period * stride_time_scale,
                                                    "stride_time_scale": stride_time_scale,
                                                    "left_strike_phase": left_phase,
-                                                   "contact_time": contact_time})
+                                                   "contact_time": measured.contact_time})
 
 
 def standing_guess(spec: ModelSpec, n_nodes: int, speed: float = 3.5, duration: float = 0.35,

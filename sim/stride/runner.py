@@ -128,11 +128,9 @@ def run_stride(config: RunConfig, out_dir: str | Path, report: Callable[[dict], 
     timings["guess"] = sum(r["guess_time_s"] for r in starts)
     timings["solve"] = sum(r["solve_time_s"] for r in starts)
     timings["solve_chosen"] = solution.wall_time
-    t2 = time.perf_counter()
     config_dict = config.model_dump(mode="json")
     status = write_run(out_dir, solution, spec, config_dict, gait, model=problem.model, timings=timings,
                        starts=starts)
-    status["timings_s"]["write"] = time.perf_counter() - t2
     metrics_path = Path(out_dir) / "metrics.json"
     if status["converged"] and metrics_path.exists() and check_residuals:
         log("checking dynamic consistency with OpenSim's inverse dynamics")

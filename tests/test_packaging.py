@@ -1,0 +1,59 @@
+"""The package runs without the raw data folder, and a wheel carries everything it reads."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.data import CYCLE_TABLE, RAW_GRF_FILE, RAW_IK_FILE, STRIDE_TABLE, read_table
+
+ROOT = Path(__file__).resolve().parents[1]
+raw_data = pytest.mark.skipif(not (RAW_IK_FILE.exists() and RAW_GRF_FILE.exists()),
+                              reason=f"raw Hamner files not found at {RAW_IK_FILE.parent} (set STRIDESIM_DATA)")
+
+
+@raw_data
+def test_embedded_stride_is_the_raw_data_derivation():
+    from sim.stride.guess import derive_measured_stride, measured_stride
+
+    embedded, fresh = measured_stride(), derive_measured_stride()
+    assert np.array_equal(embedded.cycle, fresh.cycle)
+    assert (embedded.stride_time, embedded.left_strike_phase, embedded.contact_time) == \
+        (fresh.stride_time, fresh.left_strike_phase, fresh.contact_time)
+
+
+@raw_data
+def test_embedded_cycle_is_the_raw_data_derivation():
+    from sim.results.reference import derive_measured_cycle, measured_cycle
+
+    embedded, fresh = measured_cycle(), derive_measured_cycle()
+    for name, curve in fresh.angles_deg.items():
+        assert np.array_equal(embedded.angles_deg[name], curve), name
+    for name, curve in fresh.grf_bw.items():
+        assert np.array_equal(embedded.grf_bw[name], curve), name
+    assert (embedded.n_cycles, embedded.stride_time) == (fresh.n_cycles, fresh.stride_time)
+
+
+def test_measured_tables_are_plausible_running():
+    """Guards the shipped tables against truncation or a wrong column order."""
+    columns, rows, meta = read_table(STRIDE_TABLE)
+    assert rows.shape == (201, len(columns)) and 0.5 < meta["stride_time_s"] < 0.9
+    assert 0.45 < meta["left_strike_phase"] < 0.55 and 0.15 < meta["contact_time_s"] < 0.35
+    knee = np.degrees(rows[:, columns.index("knee_angle_r")])
+    assert knee.max() > 90.0 and knee.min() > -5.0  # flexion positive, deep swing flexion
+    columns, rows, meta = read_table(CYCLE_TABLE)
+    assert rows.shape == (101, 8) and meta["cycles"] >= 5
+    assert 2.0 < rows[:, columns.index("grf_vertical_bw")].max() < 3.2
+
+
+def test_wheel_lists_every_subpackage_and_the_model_data():
+    """pyproject lists packages by hand (models/ travels as sim.models): none may be forgotten."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "sim").rglob("__init__.py")}
+    assert set(config["packages"]) == on_disk | {"sim.models"}
+    assert config["package-dir"]["sim.models"] == "models"
+    assert list((ROOT / "models").glob("*.toml")) and "*.toml" in config["package-data"]["sim.models"]
+    assert "*.csv" in config["package-data"]["sim.data"]
