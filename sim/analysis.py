@@ -88,6 +88,8 @@ class Analyzer:
                 if total_positive > 0 else float("nan")
         lmt, vmt, _ = self.model.muscle_geometry.map(len(fs.time))(fs.q.T, fs.qd.T)
         mtu_power = -fs.muscle_force * np.asarray(vmt).T / mass  # shortening under tension = positive work
+        # elastic recoil of stretched fibres: free in the cost function, so worth watching
+        passive_power = -fs.passive_muscle_force * np.asarray(vmt).T / mass
         muscles = {}
         hip = COORDINATES.index("hip_flexion_r")
         for j, name in enumerate(self.model.muscle_names):
@@ -98,7 +100,11 @@ class Analyzer:
                 "positive_work_J_per_kg": _integrate(np.maximum(mtu_power[:, j], 0), fs.time, np.ones_like(stance)),
                 "negative_work_J_per_kg": _integrate(np.minimum(mtu_power[:, j], 0), fs.time, np.ones_like(stance)),
                 # positive work of this muscle's hip moment while the hip extends
-                "hip_extension_work_J_per_kg": _integrate(np.maximum(hip_power, 0), fs.time, fs.qd[:, hip] < 0)}
+                "hip_extension_work_J_per_kg": _integrate(np.maximum(hip_power, 0), fs.time, fs.qd[:, hip] < 0),
+                "passive_positive_work_J_per_kg": _integrate(np.maximum(passive_power[:, j], 0), fs.time,
+                                                             np.ones_like(stance)),
+                "peak_passive_force_per_max_isometric": float(fs.passive_muscle_force[:, j].max()
+                                                              / fs.max_isometric_force[j])}
         return {"joints": joints, "muscles": muscles}
 
     # ------------------------------------------------------------------ induced accelerations
@@ -173,4 +179,14 @@ def analyze(fs: FullStride, model) -> dict:
         "hamstrings_share_of_hip_extension_work": hip_work["hamstrings_r"] / sum(hip_work.values())
         if sum(hip_work.values()) > 0 else float("nan"),
     }
-    return {"work": work, "propulsion": propulsion, "ratios": ratios}
+    muscles = work["muscles"]
+    total_positive = sum(v["positive_work_J_per_kg"] for v in muscles.values())
+    passive = {
+        "passive_share_of_muscle_positive_work": sum(v["passive_positive_work_J_per_kg"] for v in muscles.values())
+        / total_positive if total_positive > 0 else float("nan"),
+        "peak_passive_force_per_max_isometric": {m: v["peak_passive_force_per_max_isometric"] for m, v in muscles.items()},
+        # passive fibre force above the maximal isometric force: beyond what muscle tissue bears
+        "muscles_passive_above_max_isometric": [m for m, v in muscles.items()
+                                                 if v["peak_passive_force_per_max_isometric"] > 1.0],
+    }
+    return {"work": work, "propulsion": propulsion, "ratios": ratios, "passive": passive}

@@ -174,7 +174,11 @@ def hypotheses(sweep_dir: Path) -> list[dict]:
 #: stride descriptors reported along each knob (not hypotheses: what else the model changed)
 STRIDE_DESCRIPTORS = [("cadence_steps_per_min", "cadence (steps/min)", "{:.0f}"),
                       ("peak_swing_knee_flexion_deg", "swing knee flexion (deg)", "{:.0f}"),
-                      ("objective", "objective (effort per distance)", "{:.3f}")]
+                      ("objective", "objective (effort per distance)", "{:.3f}"),
+                      ("analysis.passive.peak_passive_force_per_max_isometric.iliacus_r",
+                       "iliacus peak passive force (x its maximal isometric force)", "{:.1f}"),
+                      ("analysis.passive.passive_share_of_muscle_positive_work",
+                       "passive fibre recoil (share of muscle positive work)", "{:.0%}")]
 
 
 def knob_lines(table) -> list[str]:

@@ -240,3 +240,33 @@ def test_induced_contributions_add_up(spec):
     iaa = Analyzer(model).contributions(fs)
     assert np.allclose(iaa["induced"].sum(axis=1), iaa["total"])
     assert np.all(iaa["induced"][~fs.contact("r")] == 0.0)
+
+
+@pytest.mark.opensim
+def test_passive_fibre_force_and_recoil_are_reported(coarse_run):
+    """The passive part of each tendon force, recomputed from fibre length and pennation for
+    the rigid-tendon iliacus; metrics.json flags passive force beyond the muscle's maximum."""
+    from sim.cas import muscles as dgf
+    from sim.cas.model import CasadiModel
+    from sim.knobs import knobbed_parameters
+    from sim.results.fullstride import full_stride
+    from sim.results.io import load_run
+
+    out, _ = coarse_run
+    solution, spec = load_run(out)
+    model = CasadiModel(spec)
+    fs = full_stride(solution, model)
+    j = fs.muscle_names.index("iliacus_r")
+    muscle = model.muscles[j]
+    par = knobbed_parameters(spec, muscle, solution.knobs)
+    lm = fs.fiber_length_norm[:, j]
+    cos_pennation = np.sqrt(1 - (np.sin(muscle.pennation_angle) / lm) ** 2)
+    expected = par["max_isometric_force"] * np.asarray(
+        dgf.passive_force_length(lm, par["passive_fiber_strain_at_one_norm_force"])).ravel() * cos_pennation
+    assert np.allclose(fs.passive_muscle_force[:, j], expected, rtol=1e-6, atol=1e-6)
+    assert np.all(fs.passive_muscle_force <= fs.muscle_force + 1e-6) and np.all(fs.passive_muscle_force >= -1e-9)
+    passive = json.loads((out / "metrics.json").read_text())["analysis"]["passive"]
+    ratios = passive["peak_passive_force_per_max_isometric"]
+    assert ratios["iliacus_r"] == pytest.approx(fs.passive_muscle_force[:, j].max() / par["max_isometric_force"])
+    assert passive["muscles_passive_above_max_isometric"] == [m for m, r in ratios.items() if r > 1.0]
+    assert 0.0 <= passive["passive_share_of_muscle_positive_work"] <= 1.0

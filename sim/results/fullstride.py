@@ -35,7 +35,9 @@ class FullStride:
     qd: np.ndarray
     qdd: np.ndarray
     activation: np.ndarray
-    muscle_force: np.ndarray
+    muscle_force: np.ndarray  # tendon force (N)
+    passive_muscle_force: np.ndarray  # the passive fibre force's part of the tendon force (N)
+    max_isometric_force: np.ndarray  # per muscle, with the knobs applied (N)
     fiber_length_norm: np.ndarray
     grf: dict[str, np.ndarray]  # side -> nodes x 3 force on the foot, ground frame (N)
     cop: dict[str, np.ndarray]  # side -> nodes x 3 centre of pressure on the floor (m)
@@ -65,14 +67,16 @@ def _cyclic(solution, model) -> dict[str, np.ndarray]:
     compliant = [i for i, c in enumerate(model.compliant) if c]
     ft = np.full((q.shape[0], model.n_muscles), 0.0)
     ft[:, compliant] = solution.ft
-    arrays = {"q": q[:-1], "qd": qd[:-1], "qdd": qdd[:-1], "a": a[:-1], "ft": ft[:-1]}
+    dft = np.zeros_like(ft)
+    dft[:, compliant] = solution.dft
+    arrays = {"q": q[:-1], "qd": qd[:-1], "qdd": qdd[:-1], "a": a[:-1], "ft": ft[:-1], "dft": dft[:-1]}
     if not solution.symmetric:
         return arrays
     cmap = mirror_permutation(list(COORDINATES))
     mmap = mirror_permutation(model.muscle_names)
     half_distance = solution.speed * solution.duration
     second = {"q": q[:-1][:, cmap].copy(), "qd": qd[:-1][:, cmap], "qdd": qdd[:-1][:, cmap],
-              "a": a[:-1][:, mmap], "ft": ft[:-1][:, mmap]}
+              "a": a[:-1][:, mmap], "ft": ft[:-1][:, mmap], "dft": dft[:-1][:, mmap]}
     second["q"][:, IX] += half_distance
     return {k: np.vstack([arrays[k], second[k]]) for k in arrays}
 
@@ -100,7 +104,14 @@ def full_stride(solution, model) -> FullStride:
     lmt, vmt = _geometry(model, q, pick["qd"])
     knobs = [solution.knobs[k] for k in model.knob_names]
     muscle = model.muscle_tendon.map(len(order))
-    out = muscle(lmt.T, vmt.T, pick["a"].T, pick["ft"].T, np.zeros((model.n_muscles, len(order))), knobs)
+    out = muscle(lmt.T, vmt.T, pick["a"].T, pick["ft"].T, pick["dft"].T, knobs)
+    tendon_force, active, passive = (np.asarray(out[i]).T for i in (0, 4, 5))
+    # the fibre's active and passive forces share its pull on the tendon in proportion. A fibre
+    # shortening faster than its maximal velocity gets a negative active force from the
+    # De Groote force-velocity curve's extrapolation; the passive part is then capped at the
+    # whole tendon force.
+    passive_share = np.clip(np.divide(passive, active + passive, out=np.zeros_like(passive),
+                                      where=active + passive > 1e-9), 0.0, 1.0)
     grf, cop, torque = {}, {}, {}
     for side, mask in (("r", right), ("l", ~right)):
         f = forces[:, :, mask]  # nodes x 2 x spheres
@@ -116,10 +127,18 @@ def full_stride(solution, model) -> FullStride:
         cop[side] = np.column_stack([x_cop, np.zeros((len(order), 2))])
         torque[side] = np.column_stack([np.zeros((len(order), 2)), mz])
     return FullStride(time=np.arange(len(order)) * step, q=q, qd=pick["qd"], qdd=pick["qdd"],
-                      activation=pick["a"], muscle_force=np.asarray(out[0]).T,
+                      activation=pick["a"], muscle_force=tendon_force,
+                      passive_muscle_force=tendon_force * passive_share,
+                      max_isometric_force=_max_isometric_forces(model, solution.knobs),
                       fiber_length_norm=np.asarray(out[2]).T, grf=grf, cop=cop, torque=torque,
                       muscle_names=list(model.muscle_names), speed=solution.speed,
                       body_weight=solution.body_weight)
+
+
+def _max_isometric_forces(model, knobs: dict[str, float]) -> np.ndarray:
+    from sim.knobs import knobbed_parameters
+
+    return np.array([float(knobbed_parameters(model.spec, m, knobs)["max_isometric_force"]) for m in model.muscles])
 
 
 def _contact(model, q: np.ndarray, qd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

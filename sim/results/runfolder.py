@@ -111,7 +111,7 @@ def write_analysis(fs: FullStride, model, out: Path) -> dict:
             writer.writeheader()
             writer.writerows(rows)
     propulsion = result["propulsion"]
-    return {"ratios": result["ratios"],
+    return {"ratios": result["ratios"], "passive": result["passive"],
             "propulsion": {k: v for k, v in propulsion.items() if k != "contributors"},
             "contributors": contributors, "joints": result["work"]["joints"]}
 
