@@ -170,6 +170,9 @@ def _run_with_progress(config, out: Path, figures: bool) -> None:
         misses = [k for k, v in m["realism"].items() if not v["ok"]]
         if misses:
             print("outside the realism targets: " + ", ".join(misses))
+        if m.get("coordinates_at_range_limit"):
+            print("at their range bound (the bound, not the model, limits them): "
+                  + ", ".join(f"{c} ({side})" for c, side in m["coordinates_at_range_limit"].items()))
         if figures and status["counts_as_result"]:
             from sim.figures.gait_compare import plot_vs_measured
             from sim.results.fullstride import full_stride

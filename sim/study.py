@@ -175,6 +175,10 @@ def hypotheses(sweep_dir: Path) -> list[dict]:
 STRIDE_DESCRIPTORS = [("cadence_steps_per_min", "cadence (steps/min)", "{:.0f}"),
                       ("peak_swing_knee_flexion_deg", "swing knee flexion (deg)", "{:.0f}"),
                       ("objective", "objective (effort per distance)", "{:.3f}"),
+                      ("hip_extension_at_toe_off_deg", "hip extension at toe-off (deg; measured runner 24)",
+                       "{:.1f}"),
+                      ("peak_hip_extension_percent", "gait-cycle % of peak hip extension (measured runner 42, "
+                       "toe-off at 36)", "{:.0f}"),
                       ("analysis.passive.peak_passive_force_per_max_isometric.iliacus_r",
                        "iliacus peak passive force (x its maximal isometric force)", "{:.1f}"),
                       ("analysis.passive.passive_share_of_muscle_positive_work",
@@ -223,6 +227,11 @@ def summary_text(sweep_dir: Path) -> str:
     if realism:
         failing = {c.split(".")[1]: int((~table[c].astype(bool)).sum()) for c in realism}
         lines.append("- realism checks failed (points): " + ", ".join(f"{k} {v}" for k, v in failing.items() if v))
+    at_bound = {c.split(".", 1)[1]: int(table[c].notna().sum()) for c in table.columns
+                if c.startswith("coordinates_at_range_limit.")}
+    if any(at_bound.values()):
+        lines.append("- coordinates at their optimization bound (points; the bound, not the model, limits them): "
+                     + ", ".join(f"{k} {v}" for k, v in at_bound.items() if v))
     return "\n".join(lines) + "\n"
 
 

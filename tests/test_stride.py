@@ -270,3 +270,45 @@ def test_passive_fibre_force_and_recoil_are_reported(coarse_run):
     assert ratios["iliacus_r"] == pytest.approx(fs.passive_muscle_force[:, j].max() / par["max_isometric_force"])
     assert passive["muscles_passive_above_max_isometric"] == [m for m, r in ratios.items() if r > 1.0]
     assert 0.0 <= passive["passive_share_of_muscle_positive_work"] <= 1.0
+
+
+def test_coordinates_at_their_range_bound_are_flagged():
+    from types import SimpleNamespace
+
+    from sim.results.metrics import coordinates_at_range_limit
+
+    angles = {"hip_flexion_r": np.radians([-49.8, 0.0, 30.0]), "knee_angle_r": np.radians([5.0, 60.0, 119.0]),
+              "pelvis_tilt": np.radians([-10.0, -5.0, 29.9])}
+    fs = SimpleNamespace(column=lambda name: angles[name])
+    ranges = {"hip_flexion_r": (-50.0, 120.0), "knee_angle_r": (-10.0, 150.0), "pelvis_tilt": (-40.0, 30.0)}
+    assert coordinates_at_range_limit(fs, ranges) == {"hip_flexion_r": "lower", "pelvis_tilt": "upper"}
+
+
+@pytest.mark.opensim
+def test_run_folder_reports_range_bounds(coarse_run, spec):
+    from sim.results.runfolder import optimization_ranges_deg
+
+    out, _ = coarse_run
+    flagged = json.loads((out / "metrics.json").read_text())["coordinates_at_range_limit"]
+    from sim.results.storage import read_storage
+
+    labels, rows, in_degrees = read_storage(out / "kinematics.mot")
+    assert in_degrees
+    for name, (low, high) in optimization_ranges_deg(spec).items():
+        angle = rows[:, labels.index(name)]
+        reached = angle.min() <= low + 0.5 or angle.max() >= high - 0.5
+        assert (name in flagged) == reached, name
+
+
+@pytest.mark.opensim
+def test_hip_extension_timing_matches_the_written_kinematics(coarse_run):
+    from sim.results.storage import read_storage
+
+    out, _ = coarse_run
+    metrics = json.loads((out / "metrics.json").read_text())
+    labels, rows, _ = read_storage(out / "kinematics.mot")
+    hip = rows[:, labels.index("hip_flexion_r")]
+    percent = 100.0 * (rows[:, 0] - rows[0, 0]) / (rows[-1, 0] - rows[0, 0])
+    assert metrics["peak_hip_extension_percent"] == pytest.approx(percent[np.argmin(hip)], abs=1e-6)
+    toe_off = int(np.argmin(np.abs(percent - metrics["right_toe_off_percent"])))
+    assert metrics["hip_extension_at_toe_off_deg"] == pytest.approx(-hip[toe_off], abs=1e-6)

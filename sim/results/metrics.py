@@ -62,6 +62,10 @@ def compute_metrics(fs: FullStride) -> dict:
         "joint_angle_min_deg": {c: float(deg(fs.column(c).min())) for c in _angle_columns()},
         "joint_angle_max_deg": {c: float(deg(fs.column(c).max())) for c in _angle_columns()},
         "peak_hip_extension_deg": float(-deg(hip.min())),
+        # where the peak falls: the measured runner peaks at 42 % of the cycle, just after toe-off
+        # (36 %), with the hip already extended 24 deg at toe-off
+        "peak_hip_extension_percent": float(fs.cycle_percent[int(np.argmin(hip))]),
+        "hip_extension_at_toe_off_deg": float(-deg(hip[toe_off])),
         "peak_thigh_extension_deg": float(-deg(thigh.min())),
         "thigh_extension_at_toe_off_deg": float(-deg(thigh[toe_off])),
         "peak_swing_knee_flexion_deg": float(deg(knee[swing].max())) if swing.any() else float("nan"),
@@ -108,4 +112,21 @@ def compare_with_measured(fs: FullStride) -> dict:
     out["grf_horizontal_bw"] = float(np.sqrt(np.mean((sim["grf_horizontal"] - ref.grf_bw["horizontal"]) ** 2)))
     out["measured_speed_m_per_s"] = ref.speed
     out["measured_cycles"] = ref.n_cycles
+    return out
+
+
+def coordinates_at_range_limit(fs: FullStride, ranges_deg: dict[str, tuple[float, float]],
+                               tolerance_deg: float = 0.5) -> dict[str, str]:
+    """Coordinates that reach their optimization bound ("lower"/"upper") somewhere in the stride.
+
+    A stride touching a bound is shaped by that bound rather than by the muscles and passive
+    structures, so such a result should be read with care (README 'Stride: realism').
+    """
+    out = {}
+    for name, (low, high) in ranges_deg.items():
+        angle = np.degrees(fs.column(name))
+        if angle.min() <= low + tolerance_deg:
+            out[name] = "lower"
+        elif angle.max() >= high - tolerance_deg:
+            out[name] = "upper"
     return out

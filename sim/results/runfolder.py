@@ -20,7 +20,7 @@ import numpy as np
 
 from sim import __version__
 from sim.results.fullstride import FullStride, full_stride
-from sim.results.metrics import compute_metrics
+from sim.results.metrics import compute_metrics, coordinates_at_range_limit
 from sim.results.storage import write_external_loads, write_storage
 from sim.spec import COORDINATES, ROTATIONAL
 from sim.stride.classify import counts_as_result
@@ -92,6 +92,14 @@ def write_opensim_files(fs: FullStride, out: Path) -> None:
                   fs.fiber_length_norm, "normalized_fiber_lengths")
 
 
+def optimization_ranges_deg(spec) -> dict[str, tuple[float, float]]:
+    """The coordinate bounds of the stride problem (joint ranges and the pelvis tilt bounds), deg."""
+    from sim.stride.problem import PELVIS_TILT_RANGE_DEG
+
+    ranges = {j.coordinate: tuple(j.range_deg) for j in spec.joints_expanded()}
+    return {"pelvis_tilt": PELVIS_TILT_RANGE_DEG, **ranges}
+
+
 def write_analysis(fs: FullStride, model, out: Path) -> dict:
     """joints.csv and muscles.csv (tidy tables) and the summary that goes into metrics.json."""
     import csv
@@ -151,6 +159,7 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
         fs = full_stride(solution, model)
         write_opensim_files(fs, partial)
         metrics = compute_metrics(fs)
+        metrics["coordinates_at_range_limit"] = coordinates_at_range_limit(fs, optimization_ranges_deg(spec))
         metrics["analysis"] = write_analysis(fs, model, partial)
         write_json(partial / "metrics.json", metrics)
     if export_model:

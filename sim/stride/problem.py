@@ -49,6 +49,8 @@ IX, IY = COORDINATES.index("pelvis_tx"), COORDINATES.index("pelvis_ty")
 PELVIS = [0, IX, IY]
 JOINTS = [i for i in range(N_Q) if i not in PELVIS]
 ROTATIONAL = [i for i in range(N_Q) if i not in (IX, IY)]
+#: pelvis_tilt bounds (deg): wide, so that they never shape a stride (metrics flag it if one does)
+PELVIS_TILT_RANGE_DEG = (-40.0, 30.0)
 
 #: default cost weights (effort is 1); tuned so that the terms are of comparable order
 DEFAULT_WEIGHTS = {"effort": 1.0, "acceleration": 2e-6, "activation_rate": 1e-4,
@@ -204,7 +206,7 @@ class StrideProblem:
         for i, c in enumerate(COORDINATES):
             if c in ranges:
                 lq[i], uq[i] = np.radians(ranges[c])
-        lq[0], uq[0] = np.radians(-40), np.radians(30)
+        lq[0], uq[0] = np.radians(PELVIS_TILT_RANGE_DEG)
         lq[IX], uq[IX] = -0.5, 5.0
         lq[IY], uq[IY] = 0.6, 1.3
         lqd, uqd = np.full(nq, -30.0), np.full(nq, 30.0)
