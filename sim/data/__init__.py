@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.results.storage import write_text_atomic
+
 TABLE_DIR = Path(__file__).resolve().parent
 #: raw measured data (only for regenerating and checking the tables)
 RAW_DATA_DIR = Path(os.environ.get("STRIDESIM_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
@@ -34,10 +36,7 @@ def write_table(path: Path, columns: list[str], data: np.ndarray, meta: dict[str
     lines += [f"# {key} = {value!r}" for key, value in meta.items()]
     lines.append(",".join(columns))
     lines += [",".join(f"{v:.17g}" for v in row) for row in np.asarray(data, dtype=float)]
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(lines) + "\n")
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(path, "\n".join(lines) + "\n")
 
 
 def read_table(path: Path) -> tuple[list[str], np.ndarray, dict[str, float]]:

@@ -21,7 +21,7 @@ import numpy as np
 from sim import __version__
 from sim.results.fullstride import FullStride, full_stride
 from sim.results.metrics import compute_metrics, coordinates_at_range_limit
-from sim.results.storage import write_external_loads, write_storage
+from sim.results.storage import write_external_loads, write_storage, write_text_atomic
 from sim.spec import COORDINATES, ROTATIONAL
 from sim.stride.classify import counts_as_result
 
@@ -33,9 +33,7 @@ class NotARunFolder(ValueError):
 
 
 def write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=_json_default))
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(data, indent=2, default=_json_default))
 
 
 def _json_default(value):

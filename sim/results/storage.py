@@ -9,6 +9,15 @@ from pathlib import Path
 import numpy as np
 
 
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file, so readers never see half a file."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+    return path
+
+
 def write_storage(path: str | Path, time: np.ndarray, columns: Sequence[str], data: np.ndarray,
                   name: str, in_degrees: bool = False) -> Path:
     """Write an OpenSim 4 Storage file (tab separated) atomically."""
@@ -17,10 +26,7 @@ def write_storage(path: str | Path, time: np.ndarray, columns: Sequence[str], da
     header = [name, "version=1", f"nRows={len(time)}", f"nColumns={len(columns) + 1}",
               f"inDegrees={'yes' if in_degrees else 'no'}", "endheader", "\t".join(["time", *columns])]
     body = "\n".join("\t".join(f"{v:.10g}" for v in (t, *row)) for t, row in zip(time, data, strict=True))
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(header) + "\n" + body + "\n")
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(path, "\n".join(header) + "\n" + body + "\n")
 
 
 def read_storage(path: str | Path) -> tuple[list[str], np.ndarray, bool]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
@@ -29,6 +28,7 @@ def solve_point(task: dict) -> dict:
 
     Writes ``point.json`` (atomically) last: its presence marks the point as finished.
     """
+    from sim.results.runfolder import write_json
     from sim.stride.config import RunConfig
     from sim.stride.runner import run_stride
 
@@ -55,7 +55,5 @@ def solve_point(task: dict) -> dict:
             break
     record = {"values": task["values"], "counts_as_result": bool(status.get("counts_as_result")),
               "attempts": attempts, "wall_time_s": time.perf_counter() - start, "worker_pid": os.getpid()}
-    tmp = out / (POINT_FILE + ".tmp")
-    tmp.write_text(json.dumps(record, indent=2))
-    os.replace(tmp, out / POINT_FILE)
+    write_json(out / POINT_FILE, record)
     return {"folder": out.name, **record}
