@@ -26,7 +26,8 @@ def validate_knobs(spec: ModelSpec, values: Mapping[str, float] | None) -> dict[
             for name, knob in spec.knobs.items()}
 
 
-def _base_name(muscle_name: str) -> str:
+def base_muscle_name(muscle_name: str) -> str:
+    """The muscle name without its side suffix (_r, _l)."""
     return muscle_name[:-2] if muscle_name.endswith(("_r", "_l")) else muscle_name
 
 
@@ -36,7 +37,7 @@ def knobbed_parameters(spec: ModelSpec, muscle: MuscleSpec, knobs: Mapping[str, 
     strain = muscle.passive_fiber_strain_at_one_norm_force
     slack = muscle.tendon_slack_length
     for name, knob in spec.knobs.items():
-        if _base_name(muscle.name) not in knob.muscles:
+        if base_muscle_name(muscle.name) not in knob.muscles:
             continue
         value = knobs[name]
         if knob.acts_on == "max_isometric_force":

@@ -35,11 +35,9 @@ HYPOTHESES = [
 ]
 
 
-def _table(sweep_dir: Path):
-    import pandas as pd
-
-    table = pd.read_parquet(sweep_dir / "summary.parquet")
-    return table[table["status"] == "result"]
+def _results(everything):
+    """The rows of summary.parquet that are converged running strides."""
+    return everything[everything["status"] == "result"]
 
 
 def _grid(table, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -47,8 +45,7 @@ def _grid(table, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return pivot.columns.to_numpy(), pivot.index.to_numpy(), pivot.to_numpy()
 
 
-def heatmaps(sweep_dir: Path) -> Path:
-    table = _table(sweep_dir)
+def heatmaps(sweep_dir: Path, table) -> Path:
     fig, axes = plt.subplots(1, len(HEATMAPS), figsize=(4.2 * len(HEATMAPS), 3.8), dpi=110)
     for ax, (column, title, factor, unit) in zip(axes, HEATMAPS, strict=True):
         if column not in table:
@@ -72,8 +69,7 @@ def heatmaps(sweep_dir: Path) -> Path:
     return path
 
 
-def line_plots(sweep_dir: Path) -> Path:
-    table = _table(sweep_dir)
+def line_plots(sweep_dir: Path, table) -> Path:
     fig, axes = plt.subplots(2, len(HEATMAPS), figsize=(4 * len(HEATMAPS), 6.5), dpi=110, sharex="row")
     for col, (column, title, factor, unit) in enumerate(HEATMAPS):
         if column not in table:
@@ -100,14 +96,13 @@ def _corner_runs(sweep_dir: Path, table) -> tuple[Path, Path]:
     return sweep_dir / "points" / healthy["point"], sweep_dir / "points" / worst["point"]
 
 
-def power_and_contributions(sweep_dir: Path) -> Path:
+def power_and_contributions(sweep_dir: Path, table) -> Path:
     from sim.analysis import JOINTS, Analyzer
     from sim.cas.model import CasadiModel
     from sim.results.fullstride import full_stride
     from sim.results.io import load_run
     from sim.spec import COORDINATES
 
-    table = _table(sweep_dir)
     runs = _corner_runs(sweep_dir, table)
     labels = ["healthy", "most restricted (stiff hip flexors, weak glutes)"]
     colours = ["#1f77b4", "#d62728"]
@@ -150,9 +145,8 @@ def _knob_line(table, knob: str):
     return line, other, healthy_other
 
 
-def hypotheses(sweep_dir: Path) -> list[dict]:
+def hypotheses(table) -> list[dict]:
     """Each hypothesis: change from healthy to the far end of its knob (other knob healthy)."""
-    table = _table(sweep_dir)
     rows = []
     for column, knob, expected, statement in HYPOTHESES:
         line, _, _ = _knob_line(table, knob)
@@ -200,11 +194,8 @@ def knob_lines(table) -> list[str]:
     return lines
 
 
-def summary_text(sweep_dir: Path) -> str:
-    import pandas as pd
-
-    everything = pd.read_parquet(sweep_dir / "summary.parquet")
-    table = _table(sweep_dir)
+def summary_text(everything, hypothesis_rows: list[dict]) -> str:
+    table = _results(everything)
     lines = [f"# Hip-extension study: {len(table)} of {len(everything)} grid points are converged running strides", ""]
     realism = [c for c in table.columns if c.startswith("realism.") and c.endswith(".ok")]
     if realism:
@@ -212,7 +203,7 @@ def summary_text(sweep_dir: Path) -> str:
         lines.append(f"{ok} of {len(table)} results pass every realism check of the healthy-running targets. "
                      "Treat the rest as qualitative.")
         lines.append("")
-    for row in hypotheses(sweep_dir):
+    for row in hypothesis_rows:
         if "change" not in row:
             lines.append(f"- {row['statement']}: {row['verdict']}.")
             continue
@@ -237,12 +228,16 @@ def summary_text(sweep_dir: Path) -> str:
 
 def write_study(sweep_dir: str | Path) -> list[Path]:
     """All figures and summary.md for a stiffness x strength sweep folder."""
+    import pandas as pd
+
     sweep_dir = Path(sweep_dir)
-    table = _table(sweep_dir)
+    everything = pd.read_parquet(sweep_dir / "summary.parquet")
+    table = _results(everything)
     if STIFFNESS not in table or STRENGTH not in table or len(table) < 2:
         raise ValueError(f"{sweep_dir}: the study needs a sweep over {STIFFNESS} and {STRENGTH} with converged points")
-    paths = [heatmaps(sweep_dir), line_plots(sweep_dir), power_and_contributions(sweep_dir)]
+    paths = [heatmaps(sweep_dir, table), line_plots(sweep_dir, table), power_and_contributions(sweep_dir, table)]
+    rows = hypotheses(table)
     summary = sweep_dir / "summary.md"
-    summary.write_text(summary_text(sweep_dir))
-    (sweep_dir / "hypotheses.json").write_text(json.dumps(hypotheses(sweep_dir), indent=2))
+    summary.write_text(summary_text(everything, rows))
+    (sweep_dir / "hypotheses.json").write_text(json.dumps(rows, indent=2))
     return [*paths, summary]

@@ -123,10 +123,11 @@ def one_page_figure(scenario: Scenario, healthy_dir: Path, scenario_dir: Path, r
                  f"{scenario.glute_strength * 100:.0f} %, {scenario.speed:g} m/s", fontsize=13)
     panels = [("hip_flexion_r", "hip flexion (deg)"), ("pelvis_tilt", "pelvic tilt (deg, - anterior)"),
               ("lumbar_extension", "lumbar extension (deg)")]
+    strides = [(read_storage(folder / "kinematics.mot"), name, colour)
+               for folder, name, colour in ((healthy_dir, "healthy", "#1f77b4"), (scenario_dir, "what-if", "#d62728"))]
     for i, (column, label) in enumerate(panels):
         ax = fig.add_axes([0.08 + i * 0.31, 0.66, 0.25, 0.2])
-        for folder, name, colour in ((healthy_dir, "healthy", "#1f77b4"), (scenario_dir, "what-if", "#d62728")):
-            labels, data, _ = read_storage(folder / "kinematics.mot")
+        for (labels, data, _), name, colour in strides:
             pct = 100 * (data[:, 0] - data[0, 0]) / (data[-1, 0] - data[0, 0])
             ax.plot(pct, data[:, labels.index(column)], color=colour, label=name)
         ax.set_xlabel("gait cycle (%)", fontsize=8)
@@ -155,7 +156,7 @@ def run_whatif(spec: ModelSpec, scenario: Scenario, out_dir: Path, search: list[
                log=print) -> dict:
     """Solve (or reuse) healthy and scenario strides; write comparison files; return the comparison."""
     from sim.stride.config import make_config
-    from sim.stride.runner import run_stride
+    from sim.stride.runner import run_stride, shared_problem
 
     out_dir.mkdir(parents=True, exist_ok=True)
     stored = find_runs(search + [out_dir])
@@ -173,7 +174,9 @@ def run_whatif(spec: ModelSpec, scenario: Scenario, out_dir: Path, search: list[
         log(f"solving the {name} stride (warm start: {guess or 'measured running'})")
         config = make_config(name=name, speed=scenario.speed, n_intervals=n_intervals, knobs=k,
                              guess=str(guess) if guess else "data")
-        status = run_stride(config, out_dir / name, log=lambda m: None, check_residuals=False)
+        # one built problem for both strides: knobs and speed are its parameters
+        status = run_stride(config, out_dir / name, problem=shared_problem(config), log=lambda m: None,
+                            check_residuals=False)
         if not status["counts_as_result"]:
             raise RuntimeError(f"the {name} stride did not converge to running ({status['ipopt_status']}, "
                                f"{status['gait']['label']}); see {out_dir / name}/status.json")

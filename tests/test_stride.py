@@ -286,7 +286,7 @@ def test_coordinates_at_their_range_bound_are_flagged():
 
 @pytest.mark.opensim
 def test_run_folder_reports_range_bounds(coarse_run, spec):
-    from sim.results.runfolder import optimization_ranges_deg
+    from sim.stride.problem import angle_bounds_deg
 
     out, _ = coarse_run
     flagged = json.loads((out / "metrics.json").read_text())["coordinates_at_range_limit"]
@@ -294,7 +294,7 @@ def test_run_folder_reports_range_bounds(coarse_run, spec):
 
     labels, rows, in_degrees = read_storage(out / "kinematics.mot")
     assert in_degrees
-    for name, (low, high) in optimization_ranges_deg(spec).items():
+    for name, (low, high) in angle_bounds_deg(spec).items():
         angle = rows[:, labels.index(name)]
         reached = angle.min() <= low + 0.5 or angle.max() >= high - 0.5
         assert (name in flagged) == reached, name

@@ -32,6 +32,7 @@ import casadi as ca
 import numpy as np
 
 from sim.cas import muscles as dgf
+from sim.knobs import base_muscle_name
 
 SPECIFIC_TENSION = 0.25e6  # Pa
 MUSCLE_DENSITY = 1059.7  # kg/m^3
@@ -62,13 +63,9 @@ SLOW_TWITCH_FRACTION: dict[str, float] = {
 }
 
 
-def _base_name(name: str) -> str:
-    return name[:-2] if name.endswith(("_r", "_l")) else name
-
-
 def slow_twitch_fractions(names: Sequence[str]) -> np.ndarray:
     """Slow-twitch fraction of each muscle in ``names`` (KeyError for an unknown muscle)."""
-    return np.array([SLOW_TWITCH_FRACTION[_base_name(n)] for n in names])
+    return np.array([SLOW_TWITCH_FRACTION[base_muscle_name(n)] for n in names])
 
 
 def muscle_masses(max_isometric_forces: Sequence[float], optimal_fiber_lengths: Sequence[float]) -> np.ndarray:

@@ -90,14 +90,6 @@ def write_opensim_files(fs: FullStride, out: Path) -> None:
                   fs.fiber_length_norm, "normalized_fiber_lengths")
 
 
-def optimization_ranges_deg(spec) -> dict[str, tuple[float, float]]:
-    """The coordinate bounds of the stride problem (joint ranges and the pelvis tilt bounds), deg."""
-    from sim.stride.problem import PELVIS_TILT_RANGE_DEG
-
-    ranges = {j.coordinate: tuple(j.range_deg) for j in spec.joints_expanded()}
-    return {"pelvis_tilt": PELVIS_TILT_RANGE_DEG, **ranges}
-
-
 def write_analysis(fs: FullStride, model, out: Path) -> dict:
     """joints.csv and muscles.csv (tidy tables) and the summary that goes into metrics.json."""
     import csv
@@ -130,6 +122,7 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
     that it is in status.json, which is written last.
     """
     from sim.cas.model import CasadiModel
+    from sim.stride.problem import angle_bounds_deg
 
     started = time.perf_counter()
     run_dir = Path(run_dir)
@@ -157,7 +150,7 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
         fs = full_stride(solution, model)
         write_opensim_files(fs, partial)
         metrics = compute_metrics(fs)
-        metrics["coordinates_at_range_limit"] = coordinates_at_range_limit(fs, optimization_ranges_deg(spec))
+        metrics["coordinates_at_range_limit"] = coordinates_at_range_limit(fs, angle_bounds_deg(spec))
         metrics["analysis"] = write_analysis(fs, model, partial)
         write_json(partial / "metrics.json", metrics)
     if export_model:

@@ -140,11 +140,8 @@ def measured_stride(ik_file: Path | None = None, grf_file: Path | None = None) -
                           STRIDE_TABLE.name)
 
 
-def _sphere_heights(spec: ModelSpec, q: np.ndarray) -> np.ndarray:
+def _sphere_heights(contact, q: np.ndarray) -> np.ndarray:
     """Contact-point heights (nodes x spheres, order of ``spec.contact_spheres_expanded()``)."""
-    from sim.cas.model import CasadiModel  # casadi only when needed
-
-    contact = CasadiModel(spec).contact.map(q.shape[0])
     return np.asarray(contact(q.T, np.zeros_like(q.T))[1])[1].reshape(q.shape[0], -1)
 
 
@@ -158,10 +155,13 @@ def _touch_ground(spec: ModelSpec, q: np.ndarray, stance: np.ndarray | None = No
     through the flight nodes. The contact point moves by half the pelvis shift (it sits
     inside the indentation), hence the fixed-point steps.
     """
+    from sim.cas.model import CasadiModel  # casadi only when needed
+
     iy = COORDINATES.index("pelvis_ty")
     right = [i for i, sp in enumerate(spec.contact_spheres_expanded()) if sp.name.endswith("_r")]
+    contact = CasadiModel(spec).contact.map(q.shape[0])  # built once for all fixed-point steps
     for _ in range(30):
-        heights = _sphere_heights(spec, q)
+        heights = _sphere_heights(contact, q)
         if stance is None:
             error = np.full(q.shape[0], heights.min() + indentation / 2)
         else:

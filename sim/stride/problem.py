@@ -52,6 +52,12 @@ ROTATIONAL = [i for i in range(N_Q) if i not in (IX, IY)]
 #: pelvis_tilt bounds (deg): wide, so that they never shape a stride (metrics flag it if one does)
 PELVIS_TILT_RANGE_DEG = (-40.0, 30.0)
 
+
+def angle_bounds_deg(spec: ModelSpec) -> dict[str, tuple[float, float]]:
+    """Bounds (deg) of the problem's angular coordinates: pelvis tilt and the joint ranges."""
+    ranges = {j.coordinate: tuple(j.range_deg) for j in spec.joints_expanded()}
+    return {"pelvis_tilt": PELVIS_TILT_RANGE_DEG, **{c: ranges[c] for c in COORDINATES if c in ranges}}
+
 #: default cost weights (effort is 1); tuned so that the terms are of comparable order
 DEFAULT_WEIGHTS = {"effort": 1.0, "acceleration": 2e-6, "activation_rate": 1e-4,
                    "tendon_rate": 1e-4, "reserves": 1.0, "metabolic": 0.0}
@@ -202,11 +208,9 @@ class StrideProblem:
         self.state_perm = perm
         # bounds (physical)
         lq, uq = np.zeros(nq), np.zeros(nq)
-        ranges = {j.coordinate: j.range_deg for j in self.spec.joints_expanded()}
-        for i, c in enumerate(COORDINATES):
-            if c in ranges:
-                lq[i], uq[i] = np.radians(ranges[c])
-        lq[0], uq[0] = np.radians(PELVIS_TILT_RANGE_DEG)
+        for c, bounds in angle_bounds_deg(self.spec).items():
+            i = COORDINATES.index(c)
+            lq[i], uq[i] = np.radians(bounds)
         lq[IX], uq[IX] = -0.5, 5.0
         lq[IY], uq[IY] = 0.6, 1.3
         lqd, uqd = np.full(nq, -30.0), np.full(nq, 30.0)

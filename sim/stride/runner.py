@@ -29,6 +29,25 @@ def subject_spec(config: RunConfig) -> ModelSpec:
     return spec
 
 
+#: built stride problems of this process, by (model, mesh, subject): building takes ~10 s
+_PROBLEMS: dict[tuple, object] = {}
+
+
+def shared_problem(config: RunConfig):
+    """The StrideProblem for ``config``'s model, mesh and subject, built once per process.
+
+    Knobs and speed are NLP parameters, so one problem serves every solve that differs only
+    in them (sweep points, the what-if's healthy and scenario strides).
+    """
+    from sim.stride.problem import StrideProblem
+
+    key = (str(config.model), config.n_intervals, config.symmetric, config.subject.model_dump_json())
+    if key not in _PROBLEMS:
+        _PROBLEMS[key] = StrideProblem(subject_spec(config), n_intervals=config.n_intervals,
+                                       symmetric=config.symmetric)
+    return _PROBLEMS[key]
+
+
 def load_guess(run_dir: Path):
     """A StrideGuess from a saved run folder (warm start)."""
     from sim.stride.guess import StrideGuess
@@ -72,8 +91,8 @@ def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[
     """Solve from every start of :func:`start_plan`; return (chosen solution, its gait, the starts' records).
 
     The chosen solution is the lowest-cost converged running one; if no start gives one, the
-    first start's failure is reported (with its diagnostics). Ctrl-C ends the search after
-    the interrupted start; what was solved before is kept.
+    first start's failure is reported (with its diagnostics, computed for that start only).
+    Ctrl-C ends the search after the interrupted start; what was solved before is kept.
     """
     from sim.stride.classify import classify, counts_as_result
     from sim.stride.diagnostics import diagnose
@@ -89,8 +108,8 @@ def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[
         solution = problem.solve(config.speed, config.knobs, guess=guess, max_iter=config.max_iter,
                                  print_level=0, report=report)
         gait = asdict(classify(solution))
-        if not counts_as_result(solution, gait["label"]):
-            gait["diagnostics"] = diagnose(problem, problem.last_w, problem.last_p, solution.duration)
+        if k == 0:
+            first_point = (problem.last_w, problem.last_p)  # NLP point, for diagnostics if nothing runs
         records.append({"start": label, "ipopt_status": solution.status, "gait": gait["label"],
                         "objective": solution.cost, "cadence_steps_per_min": solution.cadence,
                         "iterations": solution.iterations, "solve_time_s": solution.wall_time,
@@ -103,6 +122,8 @@ def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[
             break
     good = [k for k, (sol, gait) in enumerate(candidates) if counts_as_result(sol, gait["label"])]
     chosen = min(good, key=lambda k: candidates[k][0].cost) if good else 0
+    if not good:
+        candidates[0][1]["diagnostics"] = diagnose(problem, *first_point, candidates[0][0].duration)
     records[chosen]["chosen"] = True
     return *candidates[chosen], records
 

@@ -81,7 +81,9 @@ def write_timeseries(sweep: SweepConfig, out_dir: str | Path) -> Path:
             continue
         solution, spec = load_run(folder)
         key = spec.model_dump_json()
-        model = models.setdefault(key, CasadiModel(spec))
+        if key not in models:  # CasadiModel caches its functions: one per distinct spec
+            models[key] = CasadiModel(spec)
+        model = models[key]
         fs = full_stride(solution, model)
         curves, labels = _curves(fs)
         if data is None:

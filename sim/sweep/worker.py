@@ -6,21 +6,7 @@ import os
 import time
 from pathlib import Path
 
-#: one built StrideProblem per (model, mesh) per worker process: building takes ~10 s
-_PROBLEMS: dict[tuple, object] = {}
-
 POINT_FILE = "point.json"
-
-
-def _problem(config):
-    from sim.stride.problem import StrideProblem
-    from sim.stride.runner import subject_spec
-
-    key = (str(config.model), config.n_intervals, config.symmetric, config.subject.model_dump_json())
-    if key not in _PROBLEMS:
-        _PROBLEMS[key] = StrideProblem(subject_spec(config), n_intervals=config.n_intervals,
-                                       symmetric=config.symmetric)
-    return _PROBLEMS[key]
 
 
 def solve_point(task: dict) -> dict:
@@ -30,12 +16,12 @@ def solve_point(task: dict) -> dict:
     """
     from sim.results.runfolder import write_json
     from sim.stride.config import RunConfig
-    from sim.stride.runner import run_stride
+    from sim.stride.runner import run_stride, shared_problem
 
     start = time.perf_counter()
     out = Path(task["out"])
     base = RunConfig.model_validate(task["config"])
-    problem = _problem(base)
+    problem = shared_problem(base)
     attempts = []
     status = {}
     tried: set[str] = set()
