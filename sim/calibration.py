@@ -1,11 +1,19 @@
-"""Tendon slack lengths by one rule: optimal fibre length at the middle of the operating range.
+"""Tendon slack lengths by two rules, one per tendon model.
 
-For each muscle the muscle-tendon length is evaluated over the joint ranges of running (hip
+Rigid tendons: the muscle-tendon length is evaluated over the joint ranges of running (hip
 -30..60 deg, knee 0..120 deg, ankle -30..25 deg, lumbar -20..20 deg, every combination of the
 joints it crosses); the tendon slack length is set so that, with the tendon at slack length,
 the fibre is at its optimal length at the middle of that length range. Muscles then operate
 across the plateau of their force-length curve, as sarcomere-length measurements suggest for
 most limb muscles during movement (Burkholder & Lieber 2001, J Exp Biol 204:1529).
+
+Compliant tendons (the plantar flexors): the fibre is at its optimal length, with the tendon
+at slack length, at the *longest* muscle-tendon length of the measured running stride (the
+embedded Hamner subject). A loaded Achilles tendon stretches, so the active fibre then works
+below optimal length, on the ascending limb, where the soleus works in running (Rubenson et
+al. 2012, J Exp Biol 215:3539: 0.65-0.99 L0, 0.88 L0 at peak activation). The middle-of-range
+rule put the soleus at 1.3-1.5 L0 in stance, on the descending limb, in every stride the model
+made, measured or predicted (README 'Model').
 
 Passive fibre stiffness by a second rule: one passive fibre strain for all leg muscles (the
 iliopsoas excepted: the hip_flexor_stiffness knob sets it), the smallest of
@@ -29,6 +37,8 @@ import numpy as np
 from sim.geometry import muscle_lengths
 from sim.spec import COORDINATES, ModelSpec, load_spec
 
+#: ``tendon_slack_source`` of each rule in models/runner2d.toml
+RIGID_TENDON_RULE, COMPLIANT_TENDON_RULE = "operating_range_rule", "running_stride_longest_rule"
 RUNNING_RANGE_DEG = {"hip_flexion": (-30.0, 60.0), "knee_angle": (0.0, 120.0), "ankle_angle": (-30.0, 25.0),
                      "lumbar_extension": (-20.0, 20.0)}
 GRID_POINTS = 7
@@ -47,14 +57,34 @@ def length_range(spec: ModelSpec) -> dict[str, tuple[float, float]]:
     return {name: (min(v), max(v)) for name, v in lengths.items()}
 
 
+def measured_stride_longest_lengths(spec: ModelSpec) -> dict[str, float]:
+    """Longest muscle-tendon length of each right-side muscle over the embedded measured stride."""
+    from sim.data import STRIDE_TABLE, read_table
+
+    columns, rows, _ = read_table(STRIDE_TABLE)
+    longest: dict[str, float] = {}
+    for row in rows:
+        q = {c: float(row[columns.index(c)]) for c in COORDINATES}
+        for name, value in muscle_lengths(spec, q).items():
+            if name.endswith("_r"):
+                longest[name[:-2]] = max(longest.get(name[:-2], -math.inf), value)
+    return longest
+
+
+def tendon_slack_rule(muscle) -> str:
+    """Which rule sets this muscle's tendon slack length (see the module docstring)."""
+    return COMPLIANT_TENDON_RULE if muscle.compliant_tendon else RIGID_TENDON_RULE
+
+
 def rule_tendon_slack_lengths(spec: ModelSpec) -> dict[str, float]:
-    """Tendon slack length of each muscle by the operating-range rule."""
+    """Tendon slack length of each muscle by its rule (rigid or compliant tendon)."""
     ranges = length_range(spec)
+    longest = measured_stride_longest_lengths(spec)
     out = {}
     for m in spec.muscles:
-        middle = 0.5 * sum(ranges[m.name])
         along = m.optimal_fiber_length * math.cos(m.pennation_angle)  # fibre along the tendon at optimum
-        out[m.name] = round(middle - along, 4)
+        target = longest[m.name] if m.compliant_tendon else 0.5 * sum(ranges[m.name])
+        out[m.name] = round(target - along, 4)
     return out
 
 
@@ -118,9 +148,12 @@ def rule_passive_fiber_strain(spec: ModelSpec) -> float:
 if __name__ == "__main__":
     spec = load_spec()
     ranges = length_range(spec)
+    longest = measured_stride_longest_lengths(spec)
+    rules = {m.name: tendon_slack_rule(m) for m in spec.muscles}
     for name, slack in rule_tendon_slack_lengths(spec).items():
         lo, hi = ranges[name]
-        print(f"{name:12s} MTU {lo:.4f}-{hi:.4f} m  tendon_slack_length = {slack:.4f}")
+        print(f"{name:12s} MTU {lo:.4f}-{hi:.4f} m (running box), longest in the measured stride "
+              f"{longest[name]:.4f} m  tendon_slack_length = {slack:.4f} ({rules[name]})")
     print(f"leg muscles: passive_fiber_strain_at_one_norm_force = {rule_passive_fiber_strain(spec)}")
     for name, moments in passive_moments_by_muscle(spec).items():
         print(f"{name:12s} passive moments (N m): " + ", ".join(f"{k}: {v:.1f}" for k, v in moments.items()))

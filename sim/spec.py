@@ -8,6 +8,7 @@ contact sphere, marker and knob names its ``source`` (a key of ``[sources]``).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import tomllib
 from pathlib import Path
@@ -209,6 +210,10 @@ class ModelSpec(_Strict):
     #: per-body length scale factors applied to this spec relative to the file (provenance)
     scale_factors: dict[str, float] = Field(default_factory=dict)
     subject: SubjectSpec | None = None
+
+    def fingerprint(self) -> str:
+        """Short SHA-256 of every model value: two results share a model exactly when this matches."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
 
     @model_validator(mode="after")
     def _cross_check(self) -> ModelSpec:

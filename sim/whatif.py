@@ -77,6 +77,22 @@ def find_runs(roots: list[Path]) -> list[tuple[Path, dict]]:
     return found
 
 
+def reusable_runs(runs: list[tuple[Path, dict]], spec: ModelSpec, knobs: dict[str, float], speed: float,
+                  n_intervals: int) -> list[Path]:
+    """Stored strides solved with this very model at these knobs, speed and mesh.
+
+    A run's config lists only the knobs it set, so the model's defaults fill the rest; a run
+    solved with another model (a changed model file or calibration) is stale and never reused.
+    """
+    from sim.results.runfolder import model_fingerprint
+
+    defaults = {name: knob.default for name, knob in spec.knobs.items()}
+    return [folder for folder, config in runs
+            if {**defaults, **(config.get("knobs") or {})} == {**defaults, **knobs}
+            and abs(config["speed"] - speed) < 1e-9 and config.get("n_intervals") == n_intervals
+            and model_fingerprint(folder) == spec.fingerprint()]
+
+
 def nearest(runs: list[tuple[Path, dict]], knobs: dict[str, float], speed: float) -> Path | None:
     def distance(config: dict) -> float:
         k = config.get("knobs") or {}
@@ -164,11 +180,10 @@ def run_whatif(spec: ModelSpec, scenario: Scenario, out_dir: Path, search: list[
     knobs = {"hip_flexor_stiffness": scenario.hip_flexor_stiffness, "glute_strength": scenario.glute_strength}
     results = {}
     for name, k in (("healthy", healthy_knobs), ("whatif", knobs)):
-        same = [r for r in stored if (r[1].get("knobs") or {}) == k and abs(r[1]["speed"] - scenario.speed) < 1e-9
-                and r[1].get("n_intervals") == n_intervals]
+        same = reusable_runs(stored, spec, k, scenario.speed, n_intervals)
         if same and name == "healthy":
-            results[name] = same[0][0]
-            log(f"healthy baseline: reusing {same[0][0]}")
+            results[name] = same[0]
+            log(f"healthy baseline: reusing {same[0]}")
             continue
         guess = nearest(stored, k, scenario.speed)
         log(f"solving the {name} stride (warm start: {guess or 'measured running'})")

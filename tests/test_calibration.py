@@ -1,17 +1,33 @@
-"""The tendon slack lengths in models/runner2d.toml are the operating-range rule's output."""
+"""The tendon slack lengths and passive stiffness in models/runner2d.toml are the rules' output."""
 
 from __future__ import annotations
 
 import pytest
 
-from sim.calibration import rule_tendon_slack_lengths
+from sim.calibration import COMPLIANT_TENDON_RULE, RIGID_TENDON_RULE, rule_tendon_slack_lengths
 
 
 def test_model_file_follows_the_rule(spec):
     rule = rule_tendon_slack_lengths(spec)
     for m in spec.muscles:
-        assert m.tendon_slack_source == "operating_range_rule"
+        assert m.tendon_slack_source == (COMPLIANT_TENDON_RULE if m.compliant_tendon else RIGID_TENDON_RULE)
         assert m.tendon_slack_length == pytest.approx(rule[m.name], abs=1e-4), m.name
+
+
+def test_compliant_rule_puts_the_plantar_flexors_at_optimum_at_their_longest_running_length(spec):
+    """With the tendon at slack length the fibre reaches (not exceeds) optimal length in measured
+    running, so a loaded tendon keeps it on the ascending limb (Rubenson et al. 2012)."""
+    import math
+
+    from sim.calibration import measured_stride_longest_lengths
+
+    longest = measured_stride_longest_lengths(spec)
+    compliant = [m for m in spec.muscles if m.compliant_tendon]
+    assert {m.name for m in compliant} == {"soleus", "gastroc"}
+    for m in compliant:
+        along = longest[m.name] - m.tendon_slack_length
+        fibre = math.hypot(along, m.optimal_fiber_length * math.sin(m.pennation_angle))
+        assert fibre / m.optimal_fiber_length == pytest.approx(1.0, abs=2e-3), m.name
 
 
 
@@ -41,3 +57,16 @@ def test_passive_fibre_stiffness_follows_the_rule(spec):
             assert abs(value) <= PASSIVE_MOMENT_LIMIT, (name, posture, value)
     at_default = passive_moments_by_muscle(with_leg_passive_strain(spec, DEFAULT_PASSIVE_STRAIN))
     assert abs(at_default["hamstrings"]["straight-leg raise 60 deg"]) > 300.0  # beyond the hip's strength
+
+
+def test_tracked_measured_running_puts_the_soleus_where_it_works_in_vivo(spec):
+    """Tracking the measured stride (coarse mesh), the soleus fibre at peak activation lies in the
+    in-vivo running range (Rubenson et al. 2012: 0.65-0.99 L0); with the middle-of-range rule it
+    was at 1.28 L0 (descending limb), so this could fail."""
+    from sim.stride.operating_lengths import tracked_operating_lengths
+
+    result = tracked_operating_lengths(spec, n_intervals=20)
+    soleus = result["muscles"]["soleus_r"]
+    assert 0.65 <= soleus["at_peak_activation"] <= 0.99
+    assert soleus["range"][1] < 1.05  # never on the descending limb while tracking running
+    assert 0.65 <= result["muscles"]["gastroc_r"]["at_peak_activation"] <= 1.0

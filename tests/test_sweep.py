@@ -1,5 +1,5 @@
 """Sweeps: local processes and a real Dask cluster through one code path, resume after a kill,
-corrupted results detected, bad grids and unreachable schedulers rejected quickly."""
+corrupted results detected, results of another model refused, bad grids and unreachable schedulers rejected quickly."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 from sim.spec import ModelSpecError
 from sim.sweep.config import load_sweep
-from sim.sweep.engine import SchedulerUnreachable, run_sweep
+from sim.sweep.engine import SchedulerUnreachable, StaleSweep, run_sweep
 from sim.sweep.worker import POINT_FILE
 
 pytestmark = pytest.mark.opensim
@@ -107,6 +107,15 @@ def test_corrupted_result_is_detected_and_solved_again(sweep_file, tmp_path):
     assert counts["corrupt_resolved"] == 1 and counts["solved_now"] == 1
     assert json.loads((victim / "status.json").read_text())["iterations"] >= 0
     assert (victim / POINT_FILE).stat().st_mtime_ns != old
+    # a point solved with another model (a changed model file) stops the resume before any change
+    from sim.spec import ModelSpec
+
+    solved_with = ModelSpec.model_validate_json((victim / "spec.json").read_text())
+    (victim / "spec.json").write_text(solved_with.model_copy(update={"gravity": -9.7}).model_dump_json())
+    before = _markers(out)
+    with pytest.raises(StaleSweep, match="another model"):
+        run_sweep(sweep, out, workers=1)
+    assert _markers(out) == before and len(before) == 4
 
 
 def test_dask_cluster_on_loopback_uses_the_same_code_path(sweep_file, tmp_path):

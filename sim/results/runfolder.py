@@ -167,6 +167,16 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
     return status
 
 
+def model_fingerprint(run_dir: str | Path) -> str | None:
+    """Fingerprint of the model a run folder was solved with (None if its spec.json is unreadable)."""
+    from sim.spec import ModelSpec
+
+    try:
+        return ModelSpec.model_validate_json((Path(run_dir) / "spec.json").read_text()).fingerprint()
+    except (OSError, ValueError):
+        return None
+
+
 def check_run_folder(path: str | Path) -> Path:
     """Raise NotARunFolder unless ``path`` holds a complete result."""
     path = Path(path)

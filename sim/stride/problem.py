@@ -147,7 +147,8 @@ class StrideProblem:
 
     def __init__(self, spec: ModelSpec | None = None, n_intervals: int = 50, symmetric: bool = True,
                  weights: dict[str, float] | None = None, ipopt: dict[str, Any] | None = None,
-                 effort: str = "uniform", effort_exponent: float = 2.0, metabolic_excitation: bool = False):
+                 effort: str = "uniform", effort_exponent: float = 2.0, metabolic_excitation: bool = False,
+                 tracking: tuple[np.ndarray, float] | None = None):
         t0 = time.perf_counter()
         self.spec = spec or load_spec()
         self.model = CasadiModel(self.spec)
@@ -164,6 +165,8 @@ class StrideProblem:
         self.effort_weights = _effort_weights(m, effort)
         self.effort_exponent = effort_exponent
         self.metabolic_excitation = metabolic_excitation
+        #: diagnostics only (never a predictive result): (angles nodes x coordinates, weight)
+        self.tracking = tracking
         self._build_scaling()
         self._build_node_function()
         self._build_nlp()
@@ -308,6 +311,13 @@ class StrideProblem:
         integrals = h * ca.mtimes(terms, ca.DM(quad))  # per term
         w = ca.DM([self.weights[k] for k in self.term_names])
         cost_terms = w * integrals / distance
+        if self.tracking is not None:
+            reference, weight = self.tracking
+            if reference.shape != (n + 1, N_Q):
+                raise ValueError(f"tracking reference must be {(n + 1, N_Q)} (nodes x coordinates)")
+            error = X[ROTATIONAL, :] * self.sx[ROTATIONAL, None] - ca.DM(reference[:, ROTATIONAL].T)
+            cost_terms = ca.vertcat(cost_terms, weight * ca.sumsqr(error) / (n + 1))
+            self.term_names = [*self.term_names, "tracking"]
         cost = ca.sum1(cost_terms)
         g = ca.vertcat(ca.vec(defects), ca.vec(eq), ca.vec(ineq), periodic)
         self.n_defects = defects.numel()

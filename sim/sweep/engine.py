@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sim.results.runfolder import NotARunFolder, check_run_folder, versions, write_json
+from sim.results.runfolder import NotARunFolder, check_run_folder, model_fingerprint, versions, write_json
 from sim.spec import ModelSpecError
 from sim.sweep.config import GridPoint, SweepConfig, grid_points, point_config
 from sim.sweep.worker import POINT_FILE, solve_point
@@ -21,6 +21,10 @@ SCHEDULER_TIMEOUT_S = 10.0
 
 class SchedulerUnreachable(ModelSpecError):
     """The Dask scheduler address did not answer within the timeout."""
+
+
+class StaleSweep(ModelSpecError):
+    """The output folder holds points solved with another model: resuming would mix two models."""
 
 
 def make_executor(workers: int, scheduler: str | None):
@@ -37,8 +41,9 @@ def make_executor(workers: int, scheduler: str | None):
     return client.get_executor(pure=False), client
 
 
-def point_state(sweep: SweepConfig, point: GridPoint, folder: Path) -> str:
-    """'done' (finished, valid), 'todo' (absent), or 'corrupt' (partial or damaged: solve again)."""
+def point_state(sweep: SweepConfig, point: GridPoint, folder: Path, model: Callable[[], str] | None = None) -> str:
+    """'done' (finished, valid), 'todo' (absent), 'corrupt' (partial or damaged: solve again) or
+    'stale' (finished with another model than ``model()``, the sweep's model fingerprint)."""
     if not folder.exists() and not folder.with_name(folder.name + ".partial").exists():
         return "todo"
     try:
@@ -49,7 +54,9 @@ def point_state(sweep: SweepConfig, point: GridPoint, folder: Path) -> str:
         return "corrupt"
     expected = point_config(sweep, point).model_dump(mode="json")
     same = all(config.get(k) == expected[k] for k in ("speed", "knobs", "n_intervals", "symmetric"))
-    return "done" if same and record.get("values") == point.values else "corrupt"
+    if not (same and record.get("values") == point.values):
+        return "corrupt"
+    return "stale" if model is not None and model_fingerprint(folder) != model() else "done"
 
 
 def _distance(a: GridPoint, b: GridPoint) -> int:
@@ -65,6 +72,19 @@ def _root(sweep: SweepConfig, points: list[GridPoint]) -> GridPoint:
     return min(points, key=lambda p: sum(abs(v - default[a]) for a, v in p.values.items()))
 
 
+def _model_fingerprint(sweep: SweepConfig, points: list[GridPoint]) -> Callable[[], str]:
+    """The fingerprint of the sweep's model, computed on first use (a static-trial subject is scaled)."""
+    cache: list[str] = []
+
+    def fingerprint() -> str:
+        if not cache:
+            from sim.stride.runner import subject_spec
+
+            cache.append(subject_spec(point_config(sweep, points[0])).fingerprint())
+        return cache[0]
+    return fingerprint
+
+
 def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, scheduler: str | None = None,
               report: Callable[[dict], None] | None = None) -> dict:
     """Solve every grid point not already solved; return counts. Safe to kill and re-run."""
@@ -77,8 +97,15 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
     folders = {p: points_dir / p.folder for p in points}
     solved: dict[GridPoint, bool] = {}
     corrupt = []
+    model = _model_fingerprint(sweep, points)
+    states = {p: point_state(sweep, p, folders[p], model) for p in points}
+    stale = [p.key for p, state in states.items() if state == "stale"]
+    if stale:
+        raise StaleSweep(f"{out} holds {len(stale)} point(s) solved with another model than the current "
+                         f"{sweep.base.model or 'default model'} (e.g. {stale[0]}; the model file or its "
+                         f"calibration changed since). Sweep into a new folder; nothing was changed.")
     for p in points:
-        state = point_state(sweep, p, folders[p])
+        state = states[p]
         if state == "done":
             solved[p] = json.loads((folders[p] / POINT_FILE).read_text())["counts_as_result"]
         elif state == "corrupt":
