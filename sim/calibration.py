@@ -15,8 +15,17 @@ al. 2012, J Exp Biol 215:3539: 0.65-0.99 L0, 0.88 L0 at peak activation). The mi
 rule put the soleus at 1.3-1.5 L0 in stance, on the descending limb, in every stride the model
 made, measured or predicted (README 'Model').
 
-Passive fibre stiffness by a second rule: one passive fibre strain for all leg muscles (the
-iliopsoas excepted: the hip_flexor_stiffness knob sets it), the smallest of
+Iliopsoas (iliacus and psoas, one shortening for both): the healthy muscle-tendon units are
+shorter than the rigid-tendon rule makes them, by the amount that puts the simulated modified
+Thomas test (:mod:`sim.thomas`) at the mean of healthy athletes, -11.9 deg (Harvey 1998, Br J
+Sports Med 32:68, 117 athletes, SD 9 deg). Without it the model's passive hip extension is
+stopped only by the passive joint moment, near -45 deg. The ``hip_flexor_stiffness`` knob
+shortens them further (a contracture), linearly, so that its maximum (4) sits
+:data:`TIGHTEST_SD` standard deviations tighter than the healthy mean (+15.1 deg).
+
+Passive fibre stiffness by another rule: one passive fibre strain for all leg muscles (the
+iliopsoas excepted: it keeps the De Groote-Fregly default; its tightness is the contracture
+above), the smallest of
 :data:`PASSIVE_STRAIN_GRID` for which, in postures healthy adults reach passively
 (:data:`PASSIVE_REFERENCE_POSTURES`), no muscle adds more than :data:`PASSIVE_MOMENT_LIMIT`
 of passive joint moment. Measured passive joint moments there
@@ -39,6 +48,12 @@ from sim.spec import COORDINATES, ModelSpec, load_spec
 
 #: ``tendon_slack_source`` of each rule in models/runner2d.toml
 RIGID_TENDON_RULE, COMPLIANT_TENDON_RULE = "operating_range_rule", "running_stride_longest_rule"
+THOMAS_RULE = "thomas_test_rule"
+ILIOPSOAS = ("iliacus", "psoas")
+#: modified Thomas test of healthy athletes (Harvey 1998): mean and SD of the hip angle, deg
+HEALTHY_THOMAS_DEG, THOMAS_SD_DEG = -11.9, 9.0
+#: the hip_flexor_stiffness knob's maximum sits this many SDs tighter than the healthy mean
+TIGHTEST_SD = 3.0
 RUNNING_RANGE_DEG = {"hip_flexion": (-30.0, 60.0), "knee_angle": (0.0, 120.0), "ankle_angle": (-30.0, 25.0),
                      "lumbar_extension": (-20.0, 20.0)}
 GRID_POINTS = 7
@@ -73,19 +88,58 @@ def measured_stride_longest_lengths(spec: ModelSpec) -> dict[str, float]:
 
 def tendon_slack_rule(muscle) -> str:
     """Which rule sets this muscle's tendon slack length (see the module docstring)."""
+    if muscle.name in ILIOPSOAS:
+        return THOMAS_RULE
     return COMPLIANT_TENDON_RULE if muscle.compliant_tendon else RIGID_TENDON_RULE
 
 
-def rule_tendon_slack_lengths(spec: ModelSpec) -> dict[str, float]:
-    """Tendon slack length of each muscle by its rule (rigid or compliant tendon)."""
+def _length_rule_slack_lengths(spec: ModelSpec) -> dict[str, float]:
+    """Tendon slack lengths by the length rules alone (the iliopsoas by the rigid-tendon rule)."""
     ranges = length_range(spec)
     longest = measured_stride_longest_lengths(spec)
     out = {}
     for m in spec.muscles:
         along = m.optimal_fiber_length * math.cos(m.pennation_angle)  # fibre along the tendon at optimum
         target = longest[m.name] if m.compliant_tendon else 0.5 * sum(ranges[m.name])
-        out[m.name] = round(target - along, 4)
+        out[m.name] = target - along
     return out
+
+
+def _with_iliopsoas(spec: ModelSpec, slack: dict[str, float], per_unit: float) -> ModelSpec:
+    knob = spec.knobs["hip_flexor_stiffness"].model_copy(update={"tendon_shortening_per_unit": per_unit})
+    muscles = [m.model_copy(update={"tendon_slack_length": slack[m.name]}) if m.name in ILIOPSOAS else m
+               for m in spec.muscles]
+    return spec.model_copy(update={"muscles": muscles, "knobs": {**spec.knobs, "hip_flexor_stiffness": knob}})
+
+
+def rule_iliopsoas_contracture(spec: ModelSpec) -> tuple[float, float]:
+    """(healthy shortening of the iliopsoas below the rigid-tendon rule, knob shortening per unit), m."""
+    from scipy.optimize import brentq
+
+    from sim.thomas import thomas_test
+
+    base = _length_rule_slack_lengths(spec)
+    knob = spec.knobs["hip_flexor_stiffness"]
+
+    def healthy_angle(shortening: float) -> float:
+        slack = {m: base[m] - shortening for m in ILIOPSOAS}
+        return thomas_test(_with_iliopsoas(spec, slack, 0.0), knob.default).thomas_angle_deg
+
+    healthy = brentq(lambda d: healthy_angle(d) - HEALTHY_THOMAS_DEG, 0.0, 0.05, xtol=1e-7)
+    slack = {m: base[m] - healthy for m in ILIOPSOAS}
+    tightest = HEALTHY_THOMAS_DEG + TIGHTEST_SD * THOMAS_SD_DEG
+    per_unit = brentq(lambda u: thomas_test(_with_iliopsoas(spec, slack, u), knob.maximum).thomas_angle_deg
+                      - tightest, 0.0, 0.01, xtol=1e-8)
+    return healthy, per_unit
+
+
+def rule_tendon_slack_lengths(spec: ModelSpec) -> dict[str, float]:
+    """Tendon slack length of each muscle by its rule (rigid tendon, compliant tendon, iliopsoas)."""
+    out = _length_rule_slack_lengths(spec)
+    healthy, _ = rule_iliopsoas_contracture(spec)
+    for name in ILIOPSOAS:
+        out[name] -= healthy
+    return {name: round(value, 4) for name, value in out.items()}
 
 
 #: postures (deg) a healthy adult reaches passively, and the coordinate whose moment is checked
@@ -100,7 +154,7 @@ PASSIVE_REFERENCE_POSTURES = {
 PASSIVE_MOMENT_LIMIT = 30.0  # N m, per muscle
 DEFAULT_PASSIVE_STRAIN = 0.6  # De Groote et al. (2016)
 PASSIVE_STRAIN_GRID = (DEFAULT_PASSIVE_STRAIN, 1.0, 1.5, 2.0, 2.5, 3.0)
-#: muscles the rule leaves alone: the knob sets the iliopsoas; the trunk is not a leg
+#: muscles the rule leaves alone: the iliopsoas has its own calibration (Thomas test); the trunk is not a leg
 PASSIVE_RULE_EXEMPT = ("iliacus", "psoas", "ercspn", "extobl")
 
 
@@ -154,6 +208,9 @@ if __name__ == "__main__":
         lo, hi = ranges[name]
         print(f"{name:12s} MTU {lo:.4f}-{hi:.4f} m (running box), longest in the measured stride "
               f"{longest[name]:.4f} m  tendon_slack_length = {slack:.4f} ({rules[name]})")
+    healthy, per_unit = rule_iliopsoas_contracture(spec)
+    print(f"iliopsoas: healthy shortening {healthy:.4f} m (Thomas {HEALTHY_THOMAS_DEG} deg); "
+          f"hip_flexor_stiffness tendon_shortening_per_unit = {per_unit:.5f}")
     print(f"leg muscles: passive_fiber_strain_at_one_norm_force = {rule_passive_fiber_strain(spec)}")
     for name, moments in passive_moments_by_muscle(spec).items():
         print(f"{name:12s} passive moments (N m): " + ", ".join(f"{k}: {v:.1f}" for k, v in moments.items()))

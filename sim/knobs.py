@@ -45,6 +45,10 @@ def knobbed_parameters(spec: ModelSpec, muscle: MuscleSpec, knobs: Mapping[str, 
         elif knob.acts_on == "passive_fiber_stiffness":
             strain = strain / value
             slack = slack - knob.tendon_shortening_per_unit * (value - 1.0)
+        elif knob.acts_on == "muscle_tendon_contracture":
+            # a shorter muscle-tendon unit at the same fibre properties: the passive force
+            # starts at a smaller hip extension but keeps the fibre's own curve
+            slack = slack - knob.tendon_shortening_per_unit * (value - 1.0)
     return {"max_isometric_force": fmax, "passive_fiber_strain_at_one_norm_force": strain,
             "tendon_slack_length": slack}
 

@@ -163,12 +163,15 @@ class KnobSpec(_Strict):
     """A physiological knob acting on named muscles (both sides)."""
 
     muscles: list[str] = Field(min_length=1)
-    acts_on: Literal["passive_fiber_stiffness", "max_isometric_force"]
+    #: ``muscle_tendon_contracture``: the tendon slack length shortens by
+    #: ``tendon_shortening_per_unit`` per unit above 1 (fibre properties unchanged);
+    #: ``passive_fiber_stiffness``: passive strain / k plus that shortening; ``max_isometric_force``: F x k
+    acts_on: Literal["muscle_tendon_contracture", "passive_fiber_stiffness", "max_isometric_force"]
     default: float
     minimum: float
     maximum: float
     minimum_exclusive: bool = False
-    #: hip_flexor_stiffness only: tendon slack shortening (m) per unit of knob above 1
+    #: contracture knobs: tendon slack shortening (m) per unit of knob above 1
     tendon_shortening_per_unit: float = Field(default=0.0, ge=0, le=0.05)
     description: str
     source: str

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from sim.calibration import COMPLIANT_TENDON_RULE, RIGID_TENDON_RULE, rule_tendon_slack_lengths
+from sim.calibration import rule_iliopsoas_contracture, rule_tendon_slack_lengths, tendon_slack_rule
 
 
 def test_model_file_follows_the_rule(spec):
     rule = rule_tendon_slack_lengths(spec)
     for m in spec.muscles:
-        assert m.tendon_slack_source == (COMPLIANT_TENDON_RULE if m.compliant_tendon else RIGID_TENDON_RULE)
+        assert m.tendon_slack_source == tendon_slack_rule(m), m.name
         assert m.tendon_slack_length == pytest.approx(rule[m.name], abs=1e-4), m.name
+    assert {m.name for m in spec.muscles if m.tendon_slack_source == "thomas_test_rule"} == {"iliacus", "psoas"}
+
+
+def test_hip_flexor_knob_follows_the_thomas_rule(spec):
+    """The knob is a contracture whose per-unit shortening puts its maximum 3 SD tighter than healthy."""
+    knob = spec.knobs["hip_flexor_stiffness"]
+    healthy_shortening, per_unit = rule_iliopsoas_contracture(spec)
+    assert knob.acts_on == "muscle_tendon_contracture" and knob.source == "thomas_test_rule"
+    assert knob.tendon_shortening_per_unit == pytest.approx(per_unit, abs=1e-5)
+    assert 0.0 < healthy_shortening < 0.05
 
 
 def test_compliant_rule_puts_the_plantar_flexors_at_optimum_at_their_longest_running_length(spec):

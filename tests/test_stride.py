@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pytest
 
-from sim.spec import ModelSpecError
+from sim.spec import COORDINATES, ModelSpecError
 from sim.stride import StrideProblem, classify
 from sim.stride.config import load_experiment, make_config
 from sim.stride.runner import run_stride
@@ -203,6 +203,20 @@ def test_warm_start_from_a_run_folder(coarse_run, tmp_path):
     config = make_config(n_intervals=20, guess=str(out), knobs={"glute_strength": 0.8})
     warm = run_stride(config, tmp_path / "warm", log=lambda m: None, check_residuals=False)
     assert warm["converged"] and warm["iterations"] < status["iterations"]
+
+
+def test_a_solved_stride_warm_starts_where_it_left_off(coarse_run, spec):
+    """A complete guess (a solution) is barely pushed into the interior of the bounds, so
+    re-solving the same problem from its own solution takes a handful of iterations."""
+    from sim.results.io import load_run
+
+    solution, solved_spec = load_run(coarse_run[0])
+    problem = StrideProblem(solved_spec, n_intervals=20)
+    again = problem.solve(3.5, guess=solution.as_guess(), print_level=0)
+    assert again.converged and again.iterations <= 20, (again.status, again.iterations)
+    angles = [i for i, c in enumerate(COORDINATES) if c not in ("pelvis_tx", "pelvis_ty")]
+    rms_deg = np.degrees(np.sqrt(np.mean((again.q[:, angles] - solution.q[:, angles]) ** 2)))
+    assert rms_deg < 1.0  # the same stride, not a jump to another local optimum
 
 
 def test_baseline_experiment_file_is_valid():
