@@ -215,8 +215,11 @@ class ModelSpec(_Strict):
     subject: SubjectSpec | None = None
 
     def fingerprint(self) -> str:
-        """Short SHA-256 of every model value: two results share a model exactly when this matches."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+        """Short SHA-256 of every model value (not the citation texts or descriptions, which do not
+        change the physics): two results share a model exactly when this matches."""
+        values = self.model_dump_json(exclude={"sources": True, "description": True,
+                                               "knobs": {"__all__": {"description"}}})
+        return hashlib.sha256(values.encode()).hexdigest()[:16]
 
     @model_validator(mode="after")
     def _cross_check(self) -> ModelSpec:

@@ -92,3 +92,7 @@ def test_a_stored_baseline_is_reused_only_for_the_same_model_and_knobs(tmp_path,
     assert reusable_runs(runs, spec, healthy, 3.5, 20) == []
     assert [p.name for p in reusable_runs(runs, changed, healthy, 3.5, 50)] == ["stale"]
     assert changed.fingerprint() != spec.fingerprint()
+    # a citation or description edit does not change the physics, so it keeps the fingerprint
+    cited = spec.model_copy(update={"description": "edited", "sources": {
+        k: v.model_copy(update={"citation": v.citation + " (edited)"}) for k, v in spec.sources.items()}})
+    assert cited.fingerprint() == spec.fingerprint()
