@@ -74,13 +74,11 @@ def length_range(spec: ModelSpec) -> dict[str, tuple[float, float]]:
 
 def measured_stride_longest_lengths(spec: ModelSpec) -> dict[str, float]:
     """Longest muscle-tendon length of each right-side muscle over the embedded measured stride."""
-    from sim.data import STRIDE_TABLE, read_table
+    from sim.stride.guess import measured_stride
 
-    columns, rows, _ = read_table(STRIDE_TABLE)
     longest: dict[str, float] = {}
-    for row in rows:
-        q = {c: float(row[columns.index(c)]) for c in COORDINATES}
-        for name, value in muscle_lengths(spec, q).items():
+    for row in measured_stride().cycle:
+        for name, value in muscle_lengths(spec, dict(zip(COORDINATES, map(float, row), strict=True))).items():
             if name.endswith("_r"):
                 longest[name[:-2]] = max(longest.get(name[:-2], -math.inf), value)
     return longest
@@ -112,13 +110,16 @@ def _with_iliopsoas(spec: ModelSpec, slack: dict[str, float], per_unit: float) -
     return spec.model_copy(update={"muscles": muscles, "knobs": {**spec.knobs, "hip_flexor_stiffness": knob}})
 
 
-def rule_iliopsoas_contracture(spec: ModelSpec) -> tuple[float, float]:
-    """(healthy shortening of the iliopsoas below the rigid-tendon rule, knob shortening per unit), m."""
+def rule_iliopsoas_contracture(spec: ModelSpec, base: dict[str, float] | None = None) -> tuple[float, float]:
+    """(healthy shortening of the iliopsoas below the rigid-tendon rule, knob shortening per unit), m.
+
+    ``base``: the length rules' slack lengths, if the caller has them already.
+    """
     from scipy.optimize import brentq
 
     from sim.thomas import thomas_test
 
-    base = _length_rule_slack_lengths(spec)
+    base = base or _length_rule_slack_lengths(spec)
     knob = spec.knobs["hip_flexor_stiffness"]
 
     def healthy_angle(shortening: float) -> float:
@@ -133,12 +134,16 @@ def rule_iliopsoas_contracture(spec: ModelSpec) -> tuple[float, float]:
     return healthy, per_unit
 
 
-def rule_tendon_slack_lengths(spec: ModelSpec) -> dict[str, float]:
-    """Tendon slack length of each muscle by its rule (rigid tendon, compliant tendon, iliopsoas)."""
+def rule_tendon_slack_lengths(spec: ModelSpec, healthy_shortening: float | None = None) -> dict[str, float]:
+    """Tendon slack length of each muscle by its rule (rigid tendon, compliant tendon, iliopsoas).
+
+    ``healthy_shortening``: the iliopsoas' (from :func:`rule_iliopsoas_contracture`), if known.
+    """
     out = _length_rule_slack_lengths(spec)
-    healthy, _ = rule_iliopsoas_contracture(spec)
+    if healthy_shortening is None:
+        healthy_shortening, _ = rule_iliopsoas_contracture(spec, out)
     for name in ILIOPSOAS:
-        out[name] -= healthy
+        out[name] -= healthy_shortening
     return {name: round(value, 4) for name, value in out.items()}
 
 
@@ -204,11 +209,11 @@ if __name__ == "__main__":
     ranges = length_range(spec)
     longest = measured_stride_longest_lengths(spec)
     rules = {m.name: tendon_slack_rule(m) for m in spec.muscles}
-    for name, slack in rule_tendon_slack_lengths(spec).items():
+    healthy, per_unit = rule_iliopsoas_contracture(spec)
+    for name, slack in rule_tendon_slack_lengths(spec, healthy).items():
         lo, hi = ranges[name]
         print(f"{name:12s} MTU {lo:.4f}-{hi:.4f} m (running box), longest in the measured stride "
               f"{longest[name]:.4f} m  tendon_slack_length = {slack:.4f} ({rules[name]})")
-    healthy, per_unit = rule_iliopsoas_contracture(spec)
     print(f"iliopsoas: healthy shortening {healthy:.4f} m (Thomas {HEALTHY_THOMAS_DEG} deg); "
           f"hip_flexor_stiffness tendon_shortening_per_unit = {per_unit:.5f}")
     print(f"leg muscles: passive_fiber_strain_at_one_norm_force = {rule_passive_fiber_strain(spec)}")

@@ -42,13 +42,12 @@ def knobbed_parameters(spec: ModelSpec, muscle: MuscleSpec, knobs: Mapping[str, 
         value = knobs[name]
         if knob.acts_on == "max_isometric_force":
             fmax = fmax * value
-        elif knob.acts_on == "passive_fiber_stiffness":
-            strain = strain / value
+        else:
+            # both hip-flexor forms shorten the muscle-tendon unit (a contracture): the passive
+            # force starts at a smaller hip extension; the stiffness form also steepens its curve
             slack = slack - knob.tendon_shortening_per_unit * (value - 1.0)
-        elif knob.acts_on == "muscle_tendon_contracture":
-            # a shorter muscle-tendon unit at the same fibre properties: the passive force
-            # starts at a smaller hip extension but keeps the fibre's own curve
-            slack = slack - knob.tendon_shortening_per_unit * (value - 1.0)
+            if knob.acts_on == "passive_fiber_stiffness":
+                strain = strain / value
     return {"max_isometric_force": fmax, "passive_fiber_strain_at_one_norm_force": strain,
             "tendon_slack_length": slack}
 

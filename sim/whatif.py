@@ -87,10 +87,11 @@ def reusable_runs(runs: list[tuple[Path, dict]], spec: ModelSpec, knobs: dict[st
     from sim.results.runfolder import model_fingerprint
 
     defaults = {name: knob.default for name, knob in spec.knobs.items()}
+    fingerprint = spec.fingerprint()
     return [folder for folder, config in runs
             if {**defaults, **(config.get("knobs") or {})} == {**defaults, **knobs}
             and abs(config["speed"] - speed) < 1e-9 and config.get("n_intervals") == n_intervals
-            and model_fingerprint(folder) == spec.fingerprint()]
+            and model_fingerprint(folder) == fingerprint]
 
 
 def nearest(runs: list[tuple[Path, dict]], knobs: dict[str, float], speed: float) -> Path | None:
@@ -176,12 +177,12 @@ def run_whatif(spec: ModelSpec, scenario: Scenario, out_dir: Path, search: list[
 
     out_dir.mkdir(parents=True, exist_ok=True)
     stored = find_runs(search + [out_dir])
-    healthy_knobs = {"hip_flexor_stiffness": 1.0, "glute_strength": 1.0}
+    healthy_knobs = {name: knob.default for name, knob in spec.knobs.items()}
     knobs = {"hip_flexor_stiffness": scenario.hip_flexor_stiffness, "glute_strength": scenario.glute_strength}
     results = {}
     for name, k in (("healthy", healthy_knobs), ("whatif", knobs)):
-        same = reusable_runs(stored, spec, k, scenario.speed, n_intervals)
-        if same and name == "healthy":
+        same = reusable_runs(stored, spec, k, scenario.speed, n_intervals) if name == "healthy" else []
+        if same:
             results[name] = same[0]
             log(f"healthy baseline: reusing {same[0]}")
             continue

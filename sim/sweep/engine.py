@@ -4,6 +4,7 @@ cluster through one code path (a concurrent.futures Executor), and resume after 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
 import json
 import multiprocessing
 import shutil
@@ -74,15 +75,9 @@ def _root(sweep: SweepConfig, points: list[GridPoint]) -> GridPoint:
 
 def _model_fingerprint(sweep: SweepConfig, points: list[GridPoint]) -> Callable[[], str]:
     """The fingerprint of the sweep's model, computed on first use (a static-trial subject is scaled)."""
-    cache: list[str] = []
+    from sim.stride.runner import subject_spec
 
-    def fingerprint() -> str:
-        if not cache:
-            from sim.stride.runner import subject_spec
-
-            cache.append(subject_spec(point_config(sweep, points[0])).fingerprint())
-        return cache[0]
-    return fingerprint
+    return functools.cache(lambda: subject_spec(point_config(sweep, points[0])).fingerprint())
 
 
 def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, scheduler: str | None = None,
