@@ -58,8 +58,11 @@ def angle_bounds_deg(spec: ModelSpec) -> dict[str, tuple[float, float]]:
     ranges = {j.coordinate: tuple(j.range_deg) for j in spec.joints_expanded()}
     return {"pelvis_tilt": PELVIS_TILT_RANGE_DEG, **{c: ranges[c] for c in COORDINATES if c in ranges}}
 
-#: default cost weights (effort is 1); tuned so that the terms are of comparable order
-DEFAULT_WEIGHTS = {"effort": 1.0, "acceleration": 2e-6, "activation_rate": 1e-4,
+#: default cost weights (effort is 1). Regularization stays small: the acceleration weight is
+#: in the range where the stride no longer depends on it (1e-7: 2 % of the baseline's objective;
+#: 5e-8 gives the same stride; 2e-6, 14 % of it, held swing knee flexion at 87 deg and made the
+#: problem more multi-modal; README 'Stride: realism')
+DEFAULT_WEIGHTS = {"effort": 1.0, "acceleration": 1e-7, "activation_rate": 1e-4,
                    "tendon_rate": 1e-4, "reserves": 1.0, "metabolic": 0.0}
 
 #: for a complete guess (a solved stride: every state and control given), IPOPT moves the start
