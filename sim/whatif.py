@@ -79,19 +79,22 @@ def find_runs(roots: list[Path]) -> list[tuple[Path, dict]]:
 
 def reusable_runs(runs: list[tuple[Path, dict]], spec: ModelSpec, knobs: dict[str, float], speed: float,
                   n_intervals: int) -> list[Path]:
-    """Stored strides solved with this very model at these knobs, speed and mesh.
+    """Stored strides solved with this very model and stride cost at these knobs, speed and mesh.
 
     A run's config lists only the knobs it set, so the model's defaults fill the rest; a run
-    solved with another model (a changed model file or calibration) is stale and never reused.
+    solved with another model (a changed model file or calibration) or another cost (changed
+    default weights) is stale and never reused.
     """
-    from sim.results.runfolder import model_fingerprint
+    from sim.results.runfolder import fingerprint as result_key
+    from sim.results.runfolder import result_fingerprint
+    from sim.stride.problem import formulation
 
     defaults = {name: knob.default for name, knob in spec.knobs.items()}
-    fingerprint = spec.fingerprint()
+    fingerprint = result_key(spec, formulation())
     return [folder for folder, config in runs
             if {**defaults, **(config.get("knobs") or {})} == {**defaults, **knobs}
             and abs(config["speed"] - speed) < 1e-9 and config.get("n_intervals") == n_intervals
-            and model_fingerprint(folder) == fingerprint]
+            and result_fingerprint(folder) == fingerprint]
 
 
 def nearest(runs: list[tuple[Path, dict]], knobs: dict[str, float], speed: float) -> Path | None:

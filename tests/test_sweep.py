@@ -116,6 +116,16 @@ def test_corrupted_result_is_detected_and_solved_again(sweep_file, tmp_path):
     with pytest.raises(StaleSweep, match="another model"):
         run_sweep(sweep, out, workers=1)
     assert _markers(out) == before and len(before) == 4
+    # so does a point solved with the same model under another cost (a changed default weight)
+    (victim / "spec.json").write_text(solved_with.model_dump_json())
+    run_sweep(sweep, out, workers=1)  # the model is restored: nothing is stale, nothing to solve
+    status = json.loads((victim / "status.json").read_text())
+    status["formulation"]["cost_weights"]["acceleration"] *= 20
+    (victim / "status.json").write_text(json.dumps(status))
+    before = _markers(out)
+    with pytest.raises(StaleSweep, match="another stride cost"):
+        run_sweep(sweep, out, workers=1)
+    assert _markers(out) == before
 
 
 def test_dask_cluster_on_loopback_uses_the_same_code_path(sweep_file, tmp_path):

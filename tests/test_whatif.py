@@ -67,24 +67,31 @@ def thomas_test_angle_matches(summary) -> bool:
     return abs(thomas_test(load_spec(), k).thomas_angle_deg - 5.0) < 0.05
 
 
-def test_a_stored_baseline_is_reused_only_for_the_same_model_and_knobs(tmp_path, spec):
+def test_a_stored_baseline_is_reused_only_for_the_same_model_cost_and_knobs(tmp_path, spec):
     """`stridesim run` stores no knobs (defaults) and must count as the healthy baseline; a run
-    of a changed model (here one tendon slack length) is stale and must not be reused."""
+    of a changed model (here one tendon slack length), of another cost (another acceleration
+    weight) or from before formulations were recorded is stale and must not be reused."""
     import json
 
+    from sim.stride.problem import DEFAULT_WEIGHTS, formulation
     from sim.whatif import reusable_runs
 
     changed = spec.model_copy(update={"muscles": [
         m.model_copy(update={"tendon_slack_length": m.tendon_slack_length + 0.01}) if m.name == "soleus" else m
         for m in spec.muscles]})
+    other_cost = formulation({"acceleration": 20 * DEFAULT_WEIGHTS["acceleration"]})
     runs = []
-    for name, model, knobs in (("defaults", spec, {}), ("explicit", spec, {"glute_strength": 1.0}),
-                               ("weak", spec, {"glute_strength": 0.6}), ("stale", changed, {})):
+    for name, model, knobs, cost in (("defaults", spec, {}, formulation()),
+                                     ("explicit", spec, {"glute_strength": 1.0}, formulation()),
+                                     ("weak", spec, {"glute_strength": 0.6}, formulation()),
+                                     ("stale", changed, {}, formulation()),
+                                     ("other_cost", spec, {}, other_cost), ("unrecorded", spec, {}, None)):
         folder = tmp_path / name
         folder.mkdir()
         config = {"knobs": knobs, "speed": 3.5, "n_intervals": 50}
         (folder / "config.json").write_text(json.dumps(config))
         (folder / "spec.json").write_text(model.model_dump_json(indent=1))
+        (folder / "status.json").write_text(json.dumps({} if cost is None else {"formulation": cost}))
         runs.append((folder, config))
     healthy = {"hip_flexor_stiffness": 1.0, "glute_strength": 1.0}
     assert [p.name for p in reusable_runs(runs, spec, healthy, 3.5, 50)] == ["defaults", "explicit"]

@@ -8,6 +8,7 @@ fiber_lengths.sto, solution.npz (the raw solution, for warm starts).
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import platform
@@ -115,8 +116,12 @@ def write_analysis(fs: FullStride, model, out: Path) -> dict:
 
 
 def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, model=None,
-              timings: dict | None = None, export_model: bool = True, starts: list[dict] | None = None) -> dict:
+              timings: dict | None = None, export_model: bool = True, starts: list[dict] | None = None,
+              formulation: dict | None = None) -> dict:
     """Write a complete run folder for ``solution``; return its status dict.
+
+    ``formulation``: the stride problem's cost and weights (``StrideProblem.formulation``),
+    kept in status.json so that :func:`result_fingerprint` can tell which cost solved it.
 
     ``timings_s.write`` (files, metrics and the OpenSim model export) is measured here so
     that it is in status.json, which is written last.
@@ -141,6 +146,8 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
     }
     if starts is not None:
         status["starts"] = starts
+    if formulation is not None:
+        status["formulation"] = formulation
     write_json(partial / "config.json", config)
     np.savez(partial / "solution.npz", **{k: v for k, v in asdict(solution).items()
                                          if isinstance(v, np.ndarray)},
@@ -167,14 +174,23 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
     return status
 
 
-def model_fingerprint(run_dir: str | Path) -> str | None:
-    """Fingerprint of the model a run folder was solved with (None if its spec.json is unreadable)."""
+def fingerprint(spec, formulation: dict) -> str:
+    """Short SHA-256 of a model (its values) and a stride formulation (cost and weights)."""
+    text = spec.fingerprint() + json.dumps(formulation, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def result_fingerprint(run_dir: str | Path) -> str | None:
+    """:func:`fingerprint` of the model and formulation a run folder was solved with; None if
+    spec.json or status.json is unreadable or the run predates recorded formulations."""
     from sim.spec import ModelSpec
 
     try:
-        return ModelSpec.model_validate_json((Path(run_dir) / "spec.json").read_text()).fingerprint()
-    except (OSError, ValueError):
+        spec = ModelSpec.model_validate_json((Path(run_dir) / "spec.json").read_text())
+        formulation = json.loads((Path(run_dir) / "status.json").read_text())["formulation"]
+    except (OSError, ValueError, KeyError, TypeError):
         return None
+    return fingerprint(spec, formulation)
 
 
 def check_run_folder(path: str | Path) -> Path:

@@ -75,6 +75,19 @@ DEFAULT_IPOPT = {"sb": "yes", "tol": 1e-4, "constr_viol_tol": 1e-4, "dual_inf_to
                  "nlp_scaling_method": "gradient-based", "bound_push": 1e-3, "bound_frac": 1e-3}
 
 
+def formulation(weights: dict[str, float] | None = None, effort: str = "uniform", effort_exponent: float = 2.0,
+                metabolic_excitation: bool = False, tracking: bool = False) -> dict[str, Any]:
+    """What, besides the model, decides which stride a solve finds: the cost and its weights.
+
+    Stored in every run's status.json; a stored stride is reused (what-if) or resumed (sweep)
+    only under the same model and the same formulation, so a changed default weight makes the
+    old results stale instead of mixing two costs.
+    """
+    return {"cost_weights": {**DEFAULT_WEIGHTS, **(weights or {})}, "effort": effort,
+            "effort_exponent": float(effort_exponent), "metabolic_excitation": metabolic_excitation,
+            "tracking": tracking}
+
+
 def _effort_weights(model: CasadiModel, effort: str) -> np.ndarray:
     """Per-muscle weights of the effort term (sum of w_i a_i^p).
 
@@ -175,6 +188,7 @@ class StrideProblem:
         self.metabolic_excitation = metabolic_excitation
         #: diagnostics only (never a predictive result): (angles nodes x coordinates, weight)
         self.tracking = tracking
+        self.formulation = formulation(weights, effort, effort_exponent, metabolic_excitation, tracking is not None)
         self._build_scaling()
         self._build_node_function()
         self._build_nlp()

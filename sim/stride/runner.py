@@ -151,7 +151,7 @@ def run_stride(config: RunConfig, out_dir: str | Path, report: Callable[[dict], 
     timings["solve_chosen"] = solution.wall_time
     config_dict = config.model_dump(mode="json")
     status = write_run(out_dir, solution, spec, config_dict, gait, model=problem.model, timings=timings,
-                       starts=starts)
+                       starts=starts, formulation=problem.formulation)
     metrics_path = Path(out_dir) / "metrics.json"
     if status["converged"] and metrics_path.exists() and check_residuals:
         log("checking dynamic consistency with OpenSim's inverse dynamics")

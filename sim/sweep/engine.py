@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sim.results.runfolder import NotARunFolder, check_run_folder, model_fingerprint, versions, write_json
+from sim.results.runfolder import NotARunFolder, check_run_folder, result_fingerprint, versions, write_json
 from sim.spec import ModelSpecError
 from sim.sweep.config import GridPoint, SweepConfig, grid_points, point_config
 from sim.sweep.worker import POINT_FILE, solve_point
@@ -44,7 +44,8 @@ def make_executor(workers: int, scheduler: str | None):
 
 def point_state(sweep: SweepConfig, point: GridPoint, folder: Path, model: Callable[[], str] | None = None) -> str:
     """'done' (finished, valid), 'todo' (absent), 'corrupt' (partial or damaged: solve again) or
-    'stale' (finished with another model than ``model()``, the sweep's model fingerprint)."""
+    'stale' (finished with another model or stride formulation than ``model()``, the sweep's
+    fingerprint of both)."""
     if not folder.exists() and not folder.with_name(folder.name + ".partial").exists():
         return "todo"
     try:
@@ -57,7 +58,7 @@ def point_state(sweep: SweepConfig, point: GridPoint, folder: Path, model: Calla
     same = all(config.get(k) == expected[k] for k in ("speed", "knobs", "n_intervals", "symmetric"))
     if not (same and record.get("values") == point.values):
         return "corrupt"
-    return "stale" if model is not None and model_fingerprint(folder) != model() else "done"
+    return "stale" if model is not None and result_fingerprint(folder) != model() else "done"
 
 
 def _distance(a: GridPoint, b: GridPoint) -> int:
@@ -74,10 +75,14 @@ def _root(sweep: SweepConfig, points: list[GridPoint]) -> GridPoint:
 
 
 def _model_fingerprint(sweep: SweepConfig, points: list[GridPoint]) -> Callable[[], str]:
-    """The fingerprint of the sweep's model, computed on first use (a static-trial subject is scaled)."""
+    """The fingerprint of the sweep's model and stride formulation (the default one, as
+    :func:`sim.stride.runner.shared_problem` builds it), computed on first use (a static-trial
+    subject is scaled)."""
+    from sim.results.runfolder import fingerprint
+    from sim.stride.problem import formulation
     from sim.stride.runner import subject_spec
 
-    return functools.cache(lambda: subject_spec(point_config(sweep, points[0])).fingerprint())
+    return functools.cache(lambda: fingerprint(subject_spec(point_config(sweep, points[0])), formulation()))
 
 
 def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, scheduler: str | None = None,
@@ -97,8 +102,9 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
     stale = [p.key for p, state in states.items() if state == "stale"]
     if stale:
         raise StaleSweep(f"{out} holds {len(stale)} point(s) solved with another model than the current "
-                         f"{sweep.base.model or 'default model'} (e.g. {stale[0]}; the model file or its "
-                         f"calibration changed since). Sweep into a new folder; nothing was changed.")
+                         f"{sweep.base.model or 'default model'} or another stride cost (e.g. {stale[0]}; the "
+                         f"model file, its calibration or the cost weights changed since). Sweep into a new "
+                         f"folder; nothing was changed.")
     for p in points:
         state = states[p]
         if state == "done":
