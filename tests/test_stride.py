@@ -122,6 +122,19 @@ def test_run_cycle_starts_at_right_heel_strike(coarse_run):
                                          "hip_flexion_l", "knee_angle_l", "ankle_angle_l"]
 
 
+@pytest.mark.opensim
+def test_loaded_foot_slip_is_reported_where_the_foot_is_loaded(coarse_run):
+    from sim.results.storage import read_storage
+
+    out, _ = coarse_run
+    slip = json.loads((out / "metrics.json").read_text())["loaded_foot_slip"]
+    assert 0.0 <= slip["peak_m_per_s"] < 20.0 and 0.0 <= slip["percent_of_cycle"] <= 100.0
+    labels, grf, _ = read_storage(out / "grf.mot")
+    percent = 100.0 * (grf[:, 0] - grf[0, 0]) / (grf[-1, 0] - grf[0, 0])
+    node = int(np.argmin(np.abs(percent - slip["percent_of_cycle"])))
+    assert grf[node, labels.index("ground_force_r_vy")] > 20.0  # some right sphere carries load there
+
+
 def test_knobs_and_speed_are_parameters_not_rebuilds(spec):
     """One built problem solved at two knob values equals two separately built problems."""
     knobs = {"hip_flexor_stiffness": 2.0, "glute_strength": 0.6}
@@ -326,3 +339,35 @@ def test_hip_extension_timing_matches_the_written_kinematics(coarse_run):
     assert metrics["peak_hip_extension_percent"] == pytest.approx(percent[np.argmin(hip)], abs=1e-6)
     toe_off = int(np.argmin(np.abs(percent - metrics["right_toe_off_percent"])))
     assert metrics["hip_extension_at_toe_off_deg"] == pytest.approx(-hip[toe_off], abs=1e-6)
+
+
+def test_contact_slip_is_the_stations_horizontal_velocity(spec):
+    """A foot carried forward at 2 m/s slips at 2 m/s; the whole body turning about the pelvis
+    origin at omega moves each contact station horizontally at -omega * (its height)."""
+    from sim.cas.model import CasadiModel
+
+    model = CasadiModel(spec)
+    q, qd = np.zeros(len(COORDINATES)), np.zeros(len(COORDINATES))
+    qd[COORDINATES.index("pelvis_tx")] = 2.0
+    assert np.allclose(np.array(model.contact_slip(q, qd)), 2.0)
+    qd[:] = 0.0
+    qd[COORDINATES.index("pelvis_tilt")] = 1.5  # rigid rotation: every coordinate but the tilt fixed
+    slip = np.array(model.contact_slip(q, qd)).ravel()
+    stations = np.array(model.contact(q, qd)[1])  # (x, y) of each sphere's contact station
+    assert slip.size == len(model.spheres)
+    assert np.allclose(slip, -1.5 * stations[1], atol=1e-9)
+    assert np.all(np.abs(slip) > 0.1)  # not trivially zero: the stations sit well below the pelvis
+
+
+def test_foot_slip_term_is_optional_and_reported(spec):
+    """The foot-slip penalty (README 'Stride: realism') is off by default and, when weighted,
+    is one more reported cost term."""
+    from sim.stride.problem import DEFAULT_WEIGHTS
+
+    assert DEFAULT_WEIGHTS["foot_slip"] == 0.0
+    problem = StrideProblem(spec, n_intervals=5, weights={"foot_slip": 1.0})
+    assert problem.term_names[-1] == "foot_slip"
+    assert problem.formulation["cost_weights"]["foot_slip"] == 1.0
+    solution = problem.solve(3.5, max_iter=3, print_level=0)
+    assert set(solution.cost_terms) >= {"effort", "foot_slip"}
+    assert solution.cost_terms["foot_slip"] >= 0.0

@@ -12,6 +12,13 @@ import casadi as ca
 from sim.spec import ContactParameters
 
 
+def slip_velocity(centre: ca.SX, centre_velocity: ca.SX, body_angular_velocity: ca.SX, radius: float) -> ca.SX:
+    """Horizontal velocity of the contact station (the point of the sphere that touches the floor)."""
+    # the station sits below the centre at (R - indentation/2); its velocity adds omega x r
+    lever = radius - 0.5 * (radius - centre[1])
+    return centre_velocity[0] + body_angular_velocity * lever
+
+
 def sphere_force(centre: ca.SX, centre_velocity: ca.SX, body_angular_velocity: ca.SX,
                  radius: float, params: ContactParameters) -> tuple[ca.SX, ca.SX]:
     """Force (x, y) on the sphere and its point of application (x, y), both in ground.
@@ -21,6 +28,8 @@ def sphere_force(centre: ca.SX, centre_velocity: ca.SX, body_angular_velocity: c
     """
     indentation = radius - centre[1]
     # the station sits below the centre at (R - indentation/2); its velocity adds omega x r
+    # (slip_velocity() computes the same; kept inline here because rebuilding this expression
+    # through it changed the solver's path at the last bit and moved coarse test strides)
     lever = radius - 0.5 * indentation
     slip_velocity_x = centre_velocity[0] + body_angular_velocity * lever
     normal_velocity = -centre_velocity[1]  # positive when moving into the floor

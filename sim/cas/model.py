@@ -162,6 +162,19 @@ class CasadiModel:
         return ca.Function("contact", [q, qd], [ca.horzcat(*forces), ca.horzcat(*points), generalized],
                            ["q", "qd"], ["forces", "points", "generalized"])
 
+    @cached_property
+    def contact_slip(self) -> ca.Function:
+        """(q, qd) -> horizontal slip velocity of each sphere's contact station (1 x n_spheres)."""
+        q, qd = ca.SX.sym("q", N_Q), ca.SX.sym("qd", N_Q)
+        body_pose = poses(self.spec, q)
+        slips = []
+        for sphere in self.spheres:
+            pose = body_pose[sphere.body]
+            centre = ca.vertcat(*pose.point(sphere.location, SX_OPS)[:2])
+            slips.append(contact_model.slip_velocity(centre, ca.jacobian(centre, q) @ qd,
+                                                     ca.jacobian(pose.angle, q) @ qd, sphere.radius))
+        return ca.Function("contact_slip", [q, qd], [ca.horzcat(*slips)], ["q", "qd"], ["slip"])
+
     # ------------------------------------------------------------------ whole model
     @cached_property
     def residual_forces(self) -> ca.Function:

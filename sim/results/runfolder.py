@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from sim import __version__
+from sim.results.foot_slip import loaded_foot_slip
 from sim.results.fullstride import FullStride, full_stride
 from sim.results.metrics import compute_metrics, coordinates_at_range_limit
 from sim.results.storage import write_external_loads, write_storage, write_text_atomic
@@ -158,6 +159,7 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
         write_opensim_files(fs, partial)
         metrics = compute_metrics(fs)
         metrics["coordinates_at_range_limit"] = coordinates_at_range_limit(fs, angle_bounds_deg(spec))
+        metrics["loaded_foot_slip"] = loaded_foot_slip(fs, model)
         metrics["analysis"] = write_analysis(fs, model, partial)
         write_json(partial / "metrics.json", metrics)
     if export_model:

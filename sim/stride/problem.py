@@ -63,7 +63,7 @@ def angle_bounds_deg(spec: ModelSpec) -> dict[str, tuple[float, float]]:
 #: 5e-8 gives the same stride; 2e-6, 14 % of it, held swing knee flexion at 87 deg and made the
 #: problem more multi-modal; README 'Stride: realism')
 DEFAULT_WEIGHTS = {"effort": 1.0, "acceleration": 1e-7, "activation_rate": 1e-4,
-                   "tendon_rate": 1e-4, "reserves": 1.0, "metabolic": 0.0}
+                   "tendon_rate": 1e-4, "reserves": 1.0, "metabolic": 0.0, "foot_slip": 0.0}
 
 #: for a complete guess (a solved stride: every state and control given), IPOPT moves the start
 #: much less into the interior of the bounds; with the cold-start push a warm start from the
@@ -279,6 +279,11 @@ class StrideProblem:
         terms = ca.vertcat(ca.sum1(self.effort_weights * a ** self.effort_exponent),
                            ca.sumsqr(qdd[ROTATIONAL]), ca.sumsqr(da), ca.sumsqr(dft), ca.sumsqr(res))
         self.term_names = ["effort", "acceleration", "activation_rate", "tendon_rate", "reserves"]
+        if self.weights["foot_slip"] != 0.0:
+            # normal force (in body weights) times squared slip speed of each contact sphere
+            slip = m.contact_slip(q, qd)
+            terms = ca.vertcat(terms, ca.sum2(contact_forces[1, :] / self.body_weight * slip ** 2))
+            self.term_names.append("foot_slip")
         if self.weights["metabolic"] != 0.0:
             rate = self._metabolic_rate(a, da, lm_norm, vm_norm, active, passive)
             terms = ca.vertcat(terms, ca.sum1(rate) / self.spec.mass)  # W/kg
