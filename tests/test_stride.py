@@ -371,3 +371,20 @@ def test_foot_slip_term_is_optional_and_reported(spec):
     solution = problem.solve(3.5, max_iter=3, print_level=0)
     assert set(solution.cost_terms) >= {"effort", "foot_slip"}
     assert solution.cost_terms["foot_slip"] >= 0.0
+
+
+def test_no_skid_limit_is_a_labelled_path_constraint(spec):
+    """The diagnostic no-skid limit adds one inequality per contact sphere and node, labelled
+    for failure diagnostics, and is part of the recorded formulation."""
+    from sim.stride.diagnostics import constraint_labels
+
+    plain = StrideProblem(spec, n_intervals=5)
+    limited = StrideProblem(spec, n_intervals=5, max_loaded_slip=0.5)
+    n_spheres = len(limited.model.spheres)
+    assert limited.n_ineq - plain.n_ineq == 6 * n_spheres
+    labels = constraint_labels(limited)
+    assert len(labels) == limited.nlp["g"].numel()
+    assert sum(name.startswith("no-skid limit of") for name, _ in labels) == 6 * n_spheres
+    assert limited.formulation["max_loaded_slip"] == 0.5 and plain.formulation["max_loaded_slip"] is None
+    lbw, ubw, lbg, ubg = limited._bounds()
+    assert lbg.size == ubg.size == limited.nlp["g"].numel()

@@ -37,7 +37,8 @@ def constraint_labels(problem) -> list[tuple[str, int]]:
     for k in range(n + 1):
         labels += [(e, k) for e in per_node_eq]
     per_node_ineq = ([f"activation rise bound of {m}" for m in problem.model.muscle_names]
-                     + [f"activation decay bound of {m}" for m in problem.model.muscle_names])
+                     + [f"activation decay bound of {m}" for m in problem.model.muscle_names]
+                     + [f"no-skid limit of {s.name}" for s in problem.model.spheres[:problem.n_slip]])
     for k in range(n + 1):
         labels += [(e, k) for e in per_node_ineq]
     labels += [(f"periodicity of {s}", n) for s in states]

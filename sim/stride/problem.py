@@ -76,7 +76,8 @@ DEFAULT_IPOPT = {"sb": "yes", "tol": 1e-4, "constr_viol_tol": 1e-4, "dual_inf_to
 
 
 def formulation(weights: dict[str, float] | None = None, effort: str = "uniform", effort_exponent: float = 2.0,
-                metabolic_excitation: bool = False, tracking: bool = False) -> dict[str, Any]:
+                metabolic_excitation: bool = False, tracking: bool = False,
+                max_loaded_slip: float | None = None) -> dict[str, Any]:
     """What, besides the model, decides which stride a solve finds: the cost and its weights.
 
     Stored in every run's status.json; a stored stride is reused (what-if) or resumed (sweep)
@@ -85,7 +86,7 @@ def formulation(weights: dict[str, float] | None = None, effort: str = "uniform"
     """
     return {"cost_weights": {**DEFAULT_WEIGHTS, **(weights or {})}, "effort": effort,
             "effort_exponent": float(effort_exponent), "metabolic_excitation": metabolic_excitation,
-            "tracking": tracking}
+            "tracking": tracking, "max_loaded_slip": max_loaded_slip}
 
 
 def _effort_weights(model: CasadiModel, effort: str) -> np.ndarray:
@@ -169,7 +170,7 @@ class StrideProblem:
     def __init__(self, spec: ModelSpec | None = None, n_intervals: int = 50, symmetric: bool = True,
                  weights: dict[str, float] | None = None, ipopt: dict[str, Any] | None = None,
                  effort: str = "uniform", effort_exponent: float = 2.0, metabolic_excitation: bool = False,
-                 tracking: tuple[np.ndarray, float] | None = None):
+                 tracking: tuple[np.ndarray, float] | None = None, max_loaded_slip: float | None = None):
         t0 = time.perf_counter()
         self.spec = spec or load_spec()
         self.model = CasadiModel(self.spec)
@@ -188,7 +189,11 @@ class StrideProblem:
         self.metabolic_excitation = metabolic_excitation
         #: diagnostics only (never a predictive result): (angles nodes x coordinates, weight)
         self.tracking = tracking
-        self.formulation = formulation(weights, effort, effort_exponent, metabolic_excitation, tracking is not None)
+        #: diagnostics only: a loaded contact sphere may slide at most this fast (m/s), as the path
+        #: constraint normal force (BW) x (slip^2 - max^2) <= 0 (README 'Stride: realism')
+        self.max_loaded_slip = max_loaded_slip
+        self.formulation = formulation(weights, effort, effort_exponent, metabolic_excitation, tracking is not None,
+                                       max_loaded_slip)
         self._build_scaling()
         self._build_node_function()
         self._build_nlp()
@@ -275,6 +280,12 @@ class StrideProblem:
         dyn = (tau - applied) / 100.0
         eq = ca.vertcat(dyn, ca.vertcat(*[hill[i] for i in self.compliant]))
         ineq = ca.vertcat(da * TAU_ACT - (1 - a), da * TAU_DEACT + a)  # <= 0 and >= 0
+        self.n_slip = 0
+        if self.max_loaded_slip is not None:  # <= 0: a sphere is unloaded or slides slowly
+            slip = m.contact_slip(q, qd)
+            no_skid = (contact_forces[1, :] / self.body_weight * (slip ** 2 - self.max_loaded_slip ** 2)).T
+            ineq = ca.vertcat(ineq, no_skid)
+            self.n_slip = no_skid.numel()
         xdot = ca.vertcat(qd, qdd, da, dft) / self.sx
         terms = ca.vertcat(ca.sum1(self.effort_weights * a ** self.effort_exponent),
                            ca.sumsqr(qdd[ROTATIONAL]), ca.sumsqr(da), ca.sumsqr(dft), ca.sumsqr(res))
@@ -366,8 +377,9 @@ class StrideProblem:
         lbw = np.concatenate([lbx_x.ravel(), lbx_u.ravel(), [self.time_bounds[0] / self.s_time]])
         ubw = np.concatenate([ubx_x.ravel(), ubx_u.ravel(), [self.time_bounds[1] / self.s_time]])
         nh = self.n_m
-        ineq_lb = np.tile(np.concatenate([np.full(nh, -np.inf), np.zeros(nh)]), n + 1)
-        ineq_ub = np.tile(np.concatenate([np.zeros(nh), np.full(nh, np.inf)]), n + 1)
+        ns = self.n_slip
+        ineq_lb = np.tile(np.concatenate([np.full(nh, -np.inf), np.zeros(nh), np.full(ns, -np.inf)]), n + 1)
+        ineq_ub = np.tile(np.concatenate([np.zeros(nh), np.full(nh, np.inf), np.zeros(ns)]), n + 1)
         lbg = np.concatenate([np.zeros(self.n_defects + self.n_eq), ineq_lb, np.zeros(self.n_periodic)])
         ubg = np.concatenate([np.zeros(self.n_defects + self.n_eq), ineq_ub, np.zeros(self.n_periodic)])
         return lbw, ubw, lbg, ubg
