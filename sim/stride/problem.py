@@ -281,8 +281,8 @@ class StrideProblem:
         eq = ca.vertcat(dyn, ca.vertcat(*[hill[i] for i in self.compliant]))
         ineq = ca.vertcat(da * TAU_ACT - (1 - a), da * TAU_DEACT + a)  # <= 0 and >= 0
         self.n_slip = 0
+        slip = m.contact_slip(q, qd)  # only evaluated if one of the two options below uses it
         if self.max_loaded_slip is not None:  # <= 0: a sphere is unloaded or slides slowly
-            slip = m.contact_slip(q, qd)
             no_skid = (contact_forces[1, :] / self.body_weight * (slip ** 2 - self.max_loaded_slip ** 2)).T
             ineq = ca.vertcat(ineq, no_skid)
             self.n_slip = no_skid.numel()
@@ -292,7 +292,6 @@ class StrideProblem:
         self.term_names = ["effort", "acceleration", "activation_rate", "tendon_rate", "reserves"]
         if self.weights["foot_slip"] != 0.0:
             # normal force (in body weights) times squared slip speed of each contact sphere
-            slip = m.contact_slip(q, qd)
             terms = ca.vertcat(terms, ca.sum2(contact_forces[1, :] / self.body_weight * slip ** 2))
             self.term_names.append("foot_slip")
         if self.weights["metabolic"] != 0.0:

@@ -74,7 +74,7 @@ def _root(sweep: SweepConfig, points: list[GridPoint]) -> GridPoint:
     return min(points, key=lambda p: sum(abs(v - default[a]) for a, v in p.values.items()))
 
 
-def _model_fingerprint(sweep: SweepConfig, points: list[GridPoint]) -> Callable[[], str]:
+def _expected_fingerprint(sweep: SweepConfig, points: list[GridPoint]) -> Callable[[], str]:
     """The fingerprint of the sweep's model and stride formulation (the default one, as
     :func:`sim.stride.runner.shared_problem` builds it), computed on first use (a static-trial
     subject is scaled)."""
@@ -97,7 +97,7 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
     folders = {p: points_dir / p.folder for p in points}
     solved: dict[GridPoint, bool] = {}
     corrupt = []
-    model = _model_fingerprint(sweep, points)
+    model = _expected_fingerprint(sweep, points)
     states = {p: point_state(sweep, p, folders[p], model) for p in points}
     stale = [p.key for p, state in states.items() if state == "stale"]
     if stale:
