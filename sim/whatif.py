@@ -85,16 +85,15 @@ def reusable_runs(runs: list[tuple[Path, dict]], spec: ModelSpec, knobs: dict[st
     solved with another model (a changed model file or calibration) or another cost (changed
     default weights) is stale and never reused.
     """
-    from sim.results.runfolder import fingerprint as result_key
-    from sim.results.runfolder import result_fingerprint
+    from sim.results.runfolder import fingerprint, result_fingerprint
     from sim.stride.problem import formulation
 
     defaults = {name: knob.default for name, knob in spec.knobs.items()}
-    fingerprint = result_key(spec, formulation())
+    expected = fingerprint(spec, formulation())
     return [folder for folder, config in runs
             if {**defaults, **(config.get("knobs") or {})} == {**defaults, **knobs}
             and abs(config["speed"] - speed) < 1e-9 and config.get("n_intervals") == n_intervals
-            and result_fingerprint(folder) == fingerprint]
+            and result_fingerprint(folder) == expected]
 
 
 def nearest(runs: list[tuple[Path, dict]], knobs: dict[str, float], speed: float) -> Path | None:

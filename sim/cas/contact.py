@@ -12,11 +12,13 @@ import casadi as ca
 from sim.spec import ContactParameters
 
 
-def slip_velocity(centre: ca.SX, centre_velocity: ca.SX, body_angular_velocity: ca.SX, radius: float) -> ca.SX:
-    """Horizontal velocity of the contact station (the point of the sphere that touches the floor)."""
+def station_slip(centre: ca.SX, centre_velocity: ca.SX, body_angular_velocity: ca.SX,
+                 radius: float) -> tuple[ca.SX, ca.SX, ca.SX]:
+    """Indentation, lever (centre to contact station) and horizontal slip velocity of the station."""
+    indentation = radius - centre[1]
     # the station sits below the centre at (R - indentation/2); its velocity adds omega x r
-    lever = radius - 0.5 * (radius - centre[1])
-    return centre_velocity[0] + body_angular_velocity * lever
+    lever = radius - 0.5 * indentation
+    return indentation, lever, centre_velocity[0] + body_angular_velocity * lever
 
 
 def sphere_force(centre: ca.SX, centre_velocity: ca.SX, body_angular_velocity: ca.SX,
@@ -26,12 +28,7 @@ def sphere_force(centre: ca.SX, centre_velocity: ca.SX, body_angular_velocity: c
     ``centre``/``centre_velocity`` are the sphere centre's ground position and velocity
     (2-vectors); the force acts at Simbody's adjusted contact point, a body-fixed station.
     """
-    indentation = radius - centre[1]
-    # the station sits below the centre at (R - indentation/2); its velocity adds omega x r
-    # (slip_velocity() computes the same; kept inline here because rebuilding this expression
-    # through it changed the solver's path at the last bit and moved coarse test strides)
-    lever = radius - 0.5 * indentation
-    slip_velocity_x = centre_velocity[0] + body_angular_velocity * lever
+    indentation, lever, slip_velocity_x = station_slip(centre, centre_velocity, body_angular_velocity, radius)
     normal_velocity = -centre_velocity[1]  # positive when moving into the floor
 
     stiffness = 0.5 * params.stiffness ** (2.0 / 3.0)

@@ -138,18 +138,23 @@ class CasadiModel:
         return ca.Function("passive_moments", [q, qd], [moments], ["q", "qd"], ["moments"])
 
     # ------------------------------------------------------------------ contact
+    def _sphere_kinematics(self, q: ca.SX, qd: ca.SX) -> list[tuple]:
+        """(sphere, centre, centre velocity, body angular velocity) of each contact sphere, in ground."""
+        body_pose = poses(self.spec, q)
+        out = []
+        for sphere in self.spheres:
+            pose = body_pose[sphere.body]
+            centre = ca.vertcat(*pose.point(sphere.location, SX_OPS)[:2])
+            out.append((sphere, centre, ca.jacobian(centre, q) @ qd, ca.jacobian(pose.angle, q) @ qd))
+        return out
+
     @cached_property
     def contact(self) -> ca.Function:
         """(q, qd) -> sphere forces (2 x n_spheres, on the foot, ground frame), points, Q."""
         q, qd = ca.SX.sym("q", N_Q), ca.SX.sym("qd", N_Q)
-        body_pose = poses(self.spec, q)
         forces, points = [], []
         generalized = ca.SX.zeros(N_Q)
-        for sphere in self.spheres:
-            pose = body_pose[sphere.body]
-            centre = ca.vertcat(*pose.point(sphere.location, SX_OPS)[:2])
-            centre_velocity = ca.jacobian(centre, q) @ qd
-            omega = ca.jacobian(pose.angle, q) @ qd
+        for sphere, centre, centre_velocity, omega in self._sphere_kinematics(q, qd):
             force, point = contact_model.sphere_force(centre, centre_velocity, omega,
                                                       sphere.radius, self.spec.contact)
             # generalized force of a force on a body-fixed station: J_station^T F, where the
@@ -166,13 +171,8 @@ class CasadiModel:
     def contact_slip(self) -> ca.Function:
         """(q, qd) -> horizontal slip velocity of each sphere's contact station (1 x n_spheres)."""
         q, qd = ca.SX.sym("q", N_Q), ca.SX.sym("qd", N_Q)
-        body_pose = poses(self.spec, q)
-        slips = []
-        for sphere in self.spheres:
-            pose = body_pose[sphere.body]
-            centre = ca.vertcat(*pose.point(sphere.location, SX_OPS)[:2])
-            slips.append(contact_model.slip_velocity(centre, ca.jacobian(centre, q) @ qd,
-                                                     ca.jacobian(pose.angle, q) @ qd, sphere.radius))
+        slips = [contact_model.station_slip(centre, velocity, omega, sphere.radius)[2]
+                 for sphere, centre, velocity, omega in self._sphere_kinematics(q, qd)]
         return ca.Function("contact_slip", [q, qd], [ca.horzcat(*slips)], ["q", "qd"], ["slip"])
 
     # ------------------------------------------------------------------ whole model

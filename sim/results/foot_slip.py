@@ -17,10 +17,8 @@ from sim.results.fullstride import CONTACT_THRESHOLD, FullStride
 def loaded_foot_slip(fs: FullStride, model, side: str = "r") -> dict[str, float]:
     """Peak slip speed (m/s) of a loaded contact sphere of ``side``'s foot, and where (% of cycle)."""
     n = fs.q.shape[0]
-    forces, _, _ = model.contact.map(n)(fs.q.T, fs.qd.T)
-    normal = np.asarray(forces).reshape(2, n, -1)[1]  # nodes x spheres
     slip = np.abs(np.asarray(model.contact_slip.map(n)(fs.q.T, fs.qd.T)).reshape(n, -1))
     mine = [j for j, s in enumerate(model.spheres) if s.name.endswith(f"_{side}")]
-    loaded = np.where(normal[:, mine] > CONTACT_THRESHOLD, slip[:, mine], 0.0)
+    loaded = np.where(fs.sphere_normal_force[:, mine] > CONTACT_THRESHOLD, slip[:, mine], 0.0)
     node = int(np.argmax(loaded.max(axis=1)))
     return {"peak_m_per_s": float(loaded.max()), "percent_of_cycle": float(fs.cycle_percent[node])}

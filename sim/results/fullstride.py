@@ -42,6 +42,7 @@ class FullStride:
     grf: dict[str, np.ndarray]  # side -> nodes x 3 force on the foot, ground frame (N)
     cop: dict[str, np.ndarray]  # side -> nodes x 3 centre of pressure on the floor (m)
     torque: dict[str, np.ndarray]  # side -> nodes x 3 free moment about the COP (N m)
+    sphere_normal_force: np.ndarray  # nodes x contact spheres (the model's order), N
     muscle_names: list[str]
     speed: float
     body_weight: float
@@ -131,6 +132,7 @@ def full_stride(solution, model) -> FullStride:
                       passive_muscle_force=tendon_force * passive_share,
                       max_isometric_force=_max_isometric_forces(model, solution.knobs),
                       fiber_length_norm=np.asarray(out[2]).T, grf=grf, cop=cop, torque=torque,
+                      sphere_normal_force=forces[:, 1, :],
                       muscle_names=list(model.muscle_names), speed=solution.speed,
                       body_weight=solution.body_weight)
 

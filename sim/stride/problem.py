@@ -75,7 +75,12 @@ DEFAULT_IPOPT = {"sb": "yes", "tol": 1e-4, "constr_viol_tol": 1e-4, "dual_inf_to
                  "nlp_scaling_method": "gradient-based", "bound_push": 1e-3, "bound_frac": 1e-3}
 
 
-def formulation(weights: dict[str, float] | None = None, effort: str = "uniform", effort_exponent: float = 2.0,
+#: the effort measure and exponent of a StrideProblem built without them (README 'Stride')
+DEFAULT_EFFORT, DEFAULT_EFFORT_EXPONENT = "uniform", 2.0
+
+
+def formulation(weights: dict[str, float] | None = None, effort: str = DEFAULT_EFFORT,
+                effort_exponent: float = DEFAULT_EFFORT_EXPONENT,
                 metabolic_excitation: bool = False, tracking: bool = False,
                 max_loaded_slip: float | None = None) -> dict[str, Any]:
     """What, besides the model, decides which stride a solve finds: the cost and its weights.
@@ -169,7 +174,8 @@ class StrideProblem:
 
     def __init__(self, spec: ModelSpec | None = None, n_intervals: int = 50, symmetric: bool = True,
                  weights: dict[str, float] | None = None, ipopt: dict[str, Any] | None = None,
-                 effort: str = "uniform", effort_exponent: float = 2.0, metabolic_excitation: bool = False,
+                 effort: str = DEFAULT_EFFORT, effort_exponent: float = DEFAULT_EFFORT_EXPONENT,
+                 metabolic_excitation: bool = False,
                  tracking: tuple[np.ndarray, float] | None = None, max_loaded_slip: float | None = None):
         t0 = time.perf_counter()
         self.spec = spec or load_spec()
@@ -281,9 +287,11 @@ class StrideProblem:
         eq = ca.vertcat(dyn, ca.vertcat(*[hill[i] for i in self.compliant]))
         ineq = ca.vertcat(da * TAU_ACT - (1 - a), da * TAU_DEACT + a)  # <= 0 and >= 0
         self.n_slip = 0
-        slip = m.contact_slip(q, qd)  # only evaluated if one of the two options below uses it
+        if self.max_loaded_slip is not None or self.weights["foot_slip"] != 0.0:
+            slip = m.contact_slip(q, qd)
+            normal = contact_forces[1, :] / self.body_weight  # per sphere, in body weights
         if self.max_loaded_slip is not None:  # <= 0: a sphere is unloaded or slides slowly
-            no_skid = (contact_forces[1, :] / self.body_weight * (slip ** 2 - self.max_loaded_slip ** 2)).T
+            no_skid = (normal * (slip ** 2 - self.max_loaded_slip ** 2)).T
             ineq = ca.vertcat(ineq, no_skid)
             self.n_slip = no_skid.numel()
         xdot = ca.vertcat(qd, qdd, da, dft) / self.sx
@@ -292,7 +300,7 @@ class StrideProblem:
         self.term_names = ["effort", "acceleration", "activation_rate", "tendon_rate", "reserves"]
         if self.weights["foot_slip"] != 0.0:
             # normal force (in body weights) times squared slip speed of each contact sphere
-            terms = ca.vertcat(terms, ca.sum2(contact_forces[1, :] / self.body_weight * slip ** 2))
+            terms = ca.vertcat(terms, ca.sum2(normal * slip ** 2))
             self.term_names.append("foot_slip")
         if self.weights["metabolic"] != 0.0:
             rate = self._metabolic_rate(a, da, lm_norm, vm_norm, active, passive)
