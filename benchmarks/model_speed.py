@@ -19,9 +19,9 @@ import casadi as ca
 import numpy as np
 
 from sim.cas.model import CasadiModel
-from sim.opensim_bridge import run_opensim
-from sim.spec import load_spec
-from sim.verification import sample_states
+from sim.model.spec import load_spec
+from sim.osim.bridge import run_opensim
+from sim.osim.verification import sample_states
 
 
 def rate(function, args, seconds: float) -> float:

@@ -20,27 +20,28 @@ from pathlib import Path
 import casadi as ca
 import numpy as np
 
-from sim.spec import load_spec
+from sim.model.spec import load_spec
+from sim.run.config import make_config
+from sim.run.starts import solve_starts
 from sim.stride import StrideProblem, classify
-from sim.stride.config import make_config
-from sim.stride.runner import solve_starts
 
 EVALUATION_KEYS = ("nlp_f", "nlp_g", "nlp_grad_f", "nlp_jac_g", "nlp_hess_l")
 
 
 def measured(problem: StrideProblem, solution, label: str, warm: bool = False) -> dict:
-    stats = problem.solver(1000, 0, warm).stats()
+    stats = problem.solver.ipopt(1000, 0, warm).stats()
     evaluation = sum(stats.get(f"t_wall_{k}", 0.0) for k in EVALUATION_KEYS)
     gait = classify(solution)
-    row = {"case": label, "status": solution.status, "converged": solution.converged, "gait": gait.label,
-           "wall_s": round(solution.wall_time, 2), "iterations": solution.iterations,
-           "s_per_iteration": round(solution.wall_time / max(solution.iterations, 1), 4),
+    r = solution.report
+    row = {"case": label, "status": r.status, "converged": r.converged, "gait": gait.label,
+           "wall_s": round(r.wall_time, 2), "iterations": r.iterations,
+           "s_per_iteration": round(r.wall_time / max(r.iterations, 1), 4),
            "function_evaluations_s": round(evaluation, 2),
-           "ipopt_internal_s": round(solution.wall_time - evaluation, 2),
-           "cadence_steps_per_min": round(solution.cadence, 1)}
+           "ipopt_internal_s": round(r.wall_time - evaluation, 2),
+           "cadence_steps_per_min": round(solution.trajectory.cadence, 1)}
     print(f"{label}: {row['wall_s']} s, {row['iterations']} iterations ({row['s_per_iteration']} s each; "
           f"evaluations {row['function_evaluations_s']} s, IPOPT {row['ipopt_internal_s']} s) -> "
-          f"{solution.status}, {gait.label}", flush=True)
+          f"{r.status}, {gait.label}", flush=True)
     return row
 
 
@@ -50,21 +51,23 @@ def main() -> None:
     args = parser.parse_args()
     t0 = time.perf_counter()
     problem = StrideProblem(load_spec(), n_intervals=args.intervals)
-    problem.solver(1000, 0)
+    problem.solver.ipopt(1000, 0)
     build = time.perf_counter() - t0
-    print(f"build ({args.intervals} intervals, {problem.n_w} variables): {build:.1f} s", flush=True)
+    n_w = problem.transcription.n_w
+    print(f"build ({args.intervals} intervals, {n_w} variables): {build:.1f} s", flush=True)
     cold = problem.solve(3.5, max_iter=1000, print_level=0)
     rows = [measured(problem, cold, "cold baseline 3.5 m/s")]
     t1 = time.perf_counter()
-    kept, _, starts = solve_starts(problem, make_config(), problem.spec, log=lambda m: None)
+    outcome = solve_starts(problem, make_config(), problem.spec, log=lambda m: None)
+    kept, starts = outcome.solution, outcome.starts
     total = time.perf_counter() - t1
     # the neighbour warm-started from the baseline the main job keeps (best of 3 starts), and, for
     # the record, from the single cold start's solution when that is a different local optimum
     sources = [("warm glute_strength 0.8 (from the kept baseline)", kept)]
-    if not np.array_equal(kept.q, cold.q):
+    if not np.array_equal(kept.trajectory.q, cold.trajectory.q):
         sources.append(("warm glute_strength 0.8 (from the cold single start)", cold))
     for label, source in sources:
-        neighbour = problem.solve(3.5, knobs={"glute_strength": 0.8}, guess=source.as_guess(), max_iter=1000,
+        neighbour = problem.solve(3.5, knobs={"glute_strength": 0.8}, guess=source.trajectory.as_guess(), max_iter=1000,
                                   print_level=0)
         rows.append(measured(problem, neighbour, label, warm=True))
     multi = {"starts": [{k: r[k] for k in ("start", "ipopt_status", "gait", "objective", "cadence_steps_per_min",
@@ -72,7 +75,7 @@ def main() -> None:
              "total_s": round(total, 2)}
     print(f"baseline, 3 starts: {multi['total_s']} s in all; kept: "
           f"{next(r['start'] for r in starts if r['chosen'])}", flush=True)
-    results = {"intervals": args.intervals, "variables": problem.n_w, "build_s": round(build, 2), "solves": rows,
+    results = {"intervals": args.intervals, "variables": n_w, "build_s": round(build, 2), "solves": rows,
                "multi_start_baseline": multi,
                "machine": {"cpu": platform.processor() or platform.machine(), "casadi": ca.__version__,
                            "python": platform.python_version()}}

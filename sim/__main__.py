@@ -1,5 +1,5 @@
 """``python -m sim`` is the ``stridesim`` command."""
 
-from sim.cli import app
+from sim.cli.main import app
 
 app()

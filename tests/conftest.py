@@ -1,4 +1,4 @@
-"""Shared fixtures: the model spec and paths to the shared running data."""
+"""Shared fixtures: the model spec and the shipped static trial of the measured runner."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.spec import load_spec
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data" / "hamner2010_subject02"
+from sim.data import STATIC_TRIAL_FILE
+from sim.model.spec import load_spec
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +17,7 @@ def spec():
 
 @pytest.fixture(scope="session")
 def static_trial() -> Path:
-    path = SHARED_DATA / "subject02_static.trc"
-    if not path.exists():
-        pytest.fail(f"shared running data missing: {path} (CI and developers have ../shared/data)")
-    return path
+    if not STATIC_TRIAL_FILE.exists():
+        pytest.fail(f"measured running data missing: {STATIC_TRIAL_FILE} (it ships in sim/data; "
+                    "STRIDESIM_DATA may point elsewhere)")
+    return STATIC_TRIAL_FILE

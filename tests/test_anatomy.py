@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sim.cas.model import CasadiModel
-from sim.spec import COORDINATES
+from sim.model.spec import COORDINATES
 
 # + : tension drives the coordinate positive (hip flexion, knee flexion, ankle dorsiflexion,
 # lumbar extension); - : the opposite.

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from sim.knobs import validate_knobs
-from sim.scaling import scale_to_height_mass
-from sim.spec import DEFAULT_MODEL, ModelSpecError, load_spec
-from sim.subject import STATIC_TRIAL_MARKERS
-from sim.trc import check_static_trial, read_trc
+from sim.model.knobs import validate_knobs
+from sim.model.scaling import scale_to_height_mass
+from sim.model.spec import DEFAULT_MODEL, ModelSpecError, load_spec
+from sim.model.trc import check_static_trial, read_trc
+from sim.osim.subject import STATIC_TRIAL_MARKERS
 
 
 def _variant(tmp_path, old: str, new: str):

@@ -30,7 +30,7 @@ def test_opensim_side_package_refuses_a_casadi_process():
 def test_opensim_work_runs_in_a_child_while_casadi_is_loaded():
     import casadi  # noqa: F401  (the parent has casadi)
 
-    from sim.opensim_bridge import run_opensim
+    from sim.osim.bridge import run_opensim
 
     assert run_opensim("version").startswith("4.")
     assert "opensim" not in sys.modules

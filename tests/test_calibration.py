@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.calibration import rule_iliopsoas_contracture, rule_tendon_slack_lengths, tendon_slack_rule
+from sim.calibration.rules import rule_iliopsoas_contracture, rule_tendon_slack_lengths, tendon_slack_rule
 
 
 def test_model_file_follows_the_rule(spec):
@@ -29,7 +29,7 @@ def test_compliant_rule_puts_the_plantar_flexors_at_optimum_at_their_longest_run
     running, so a loaded tendon keeps it on the ascending limb (Rubenson et al. 2012)."""
     import math
 
-    from sim.calibration import measured_stride_longest_lengths
+    from sim.calibration.rules import measured_stride_longest_lengths
 
     longest = measured_stride_longest_lengths(spec)
     compliant = [m for m in spec.muscles if m.compliant_tendon]
@@ -44,7 +44,7 @@ def test_compliant_rule_puts_the_plantar_flexors_at_optimum_at_their_longest_run
 def test_passive_fibre_stiffness_follows_the_rule(spec):
     """Leg muscles carry the rule's strain; no muscle adds more than the limit in postures
     healthy adults reach passively; with the default strain the straight-leg raise would."""
-    from sim.calibration import (
+    from sim.calibration.rules import (
         DEFAULT_PASSIVE_STRAIN,
         PASSIVE_MOMENT_LIMIT,
         PASSIVE_RULE_EXEMPT,
@@ -73,7 +73,7 @@ def test_tracked_measured_running_puts_the_soleus_where_it_works_in_vivo(spec):
     """Tracking the measured stride (coarse mesh), the soleus fibre at peak activation lies in the
     in-vivo running range (Rubenson et al. 2012: 0.65-0.99 L0); with the middle-of-range rule it
     was at 1.28 L0 (descending limb), so this could fail."""
-    from sim.stride.operating_lengths import tracked_operating_lengths
+    from sim.apps.operating_lengths import tracked_operating_lengths
 
     result = tracked_operating_lengths(spec, n_intervals=20)
     soleus = result["muscles"]["soleus_r"]

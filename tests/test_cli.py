@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from sim.opensim_bridge import run_opensim
+from sim.osim.bridge import run_opensim
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:

@@ -35,7 +35,7 @@ def test_shortening_adds_positive_work_and_rate_stays_non_negative() -> None:
 
 
 def test_fibre_types_cover_every_model_muscle() -> None:
-    from sim.spec import load_spec
+    from sim.model.spec import load_spec
 
     names = [m.name for m in load_spec().muscles_expanded()]
     ratios = metabolics.slow_twitch_fractions(names)

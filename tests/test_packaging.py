@@ -15,14 +15,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def raw_data() -> None:
-    """The raw files the tables are derived from (CI and developers have ../shared/data)."""
+    """The raw files the tables are derived from (shipped in sim/data; STRIDESIM_DATA may point elsewhere)."""
     for path in (RAW_IK_FILE, RAW_GRF_FILE):
         if not path.exists():
-            pytest.fail(f"raw running data missing: {path} (set STRIDESIM_DATA to the shared data folder)")
+            pytest.fail(f"raw running data missing: {path} (it ships in sim/data/hamner2010_subject02)")
 
 
 def test_embedded_stride_is_the_raw_data_derivation(raw_data):
-    from sim.stride.guess import derive_measured_stride, measured_stride
+    from sim.data.measured import derive_measured_stride, measured_stride
 
     embedded, fresh = measured_stride(), derive_measured_stride()
     assert np.array_equal(embedded.cycle, fresh.cycle)
@@ -31,7 +31,7 @@ def test_embedded_stride_is_the_raw_data_derivation(raw_data):
 
 
 def test_embedded_cycle_is_the_raw_data_derivation(raw_data):
-    from sim.results.reference import derive_measured_cycle, measured_cycle
+    from sim.data.measured import derive_measured_cycle, measured_cycle
 
     embedded, fresh = measured_cycle(), derive_measured_cycle()
     for name, curve in fresh.angles_deg.items():
@@ -69,8 +69,8 @@ def test_guess_and_comparison_need_no_raw_data(tmp_path):
     import subprocess
     import sys
 
-    code = ("from sim.spec import load_spec; from sim.stride.guess import data_guess; "
-            "from sim.results.reference import measured_cycle; "
+    code = ("from sim.model.spec import load_spec; from sim.stride.guess import data_guess; "
+            "from sim.data.measured import measured_cycle; "
             "g = data_guess(load_spec(), 21); print(g.info['source'], measured_cycle().n_cycles)")
     env = {**os.environ, "STRIDESIM_DATA": str(tmp_path / "nothing-here")}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path,

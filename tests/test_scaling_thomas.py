@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.geometry import muscle_lengths
-from sim.scaling import scale_to_height_mass
-from sim.spec import COORDINATES
-from sim.subject import scale_from_static_trial
-from sim.thomas import thomas_test
+from sim.calibration.thomas import thomas_test
+from sim.model.geometry import muscle_lengths
+from sim.model.scaling import scale_to_height_mass
+from sim.model.spec import COORDINATES
+from sim.osim.subject import scale_from_static_trial
 
 
 def test_height_mass_scaling_rules(spec):
@@ -50,7 +50,7 @@ def test_thomas_angle_rises_with_stiffness(thomas_angles):
 
 def test_healthy_is_the_athletes_mean_and_tightest_three_sd_tighter(thomas_angles):
     """Harvey (1998): modified Thomas test of 117 healthy athletes, -11.9 deg (SD 9)."""
-    from sim.calibration import HEALTHY_THOMAS_DEG, THOMAS_SD_DEG, TIGHTEST_SD
+    from sim.calibration.rules import HEALTHY_THOMAS_DEG, THOMAS_SD_DEG, TIGHTEST_SD
 
     assert thomas_angles[1.0] == pytest.approx(HEALTHY_THOMAS_DEG, abs=0.3)
     assert thomas_angles[4.0] == pytest.approx(HEALTHY_THOMAS_DEG + TIGHTEST_SD * THOMAS_SD_DEG, abs=0.3)

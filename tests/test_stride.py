@@ -12,10 +12,10 @@ import time
 import numpy as np
 import pytest
 
-from sim.spec import COORDINATES, ModelSpecError
+from sim.model.spec import COORDINATES, ModelSpecError
+from sim.run.config import load_experiment, make_config
+from sim.run.runner import run_stride
 from sim.stride import StrideProblem, classify
-from sim.stride.config import load_experiment, make_config
-from sim.stride.runner import run_stride
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_multi_start_keeps_the_lowest_cost_running_stride(coarse_run):
 
 
 def test_start_plan_follows_the_configured_guess(tmp_path):
-    from sim.stride.runner import start_plan
+    from sim.run.starts import start_plan
 
     assert start_plan(make_config(starts=1)) == [("data", 1.0)]
     assert [s for _, s in start_plan(make_config(starts=4))] == [1.0, 0.9, 1.1, 0.95]
@@ -67,7 +67,7 @@ def test_start_plan_follows_the_configured_guess(tmp_path):
 
 @pytest.mark.opensim
 def test_warm_started_multi_start_also_tries_the_measured_stride(coarse_run, spec):
-    from sim.stride.runner import make_guess, start_plan
+    from sim.run.starts import make_guess, start_plan
 
     out, _ = coarse_run
     config = make_config(n_intervals=20, guess=str(out))
@@ -110,7 +110,7 @@ def test_run_folder_is_complete_and_opens_in_opensim(coarse_run):
 
 @pytest.mark.opensim
 def test_run_cycle_starts_at_right_heel_strike(coarse_run):
-    from sim.results.storage import read_storage
+    from sim.io.storage import read_storage
 
     out, _ = coarse_run
     labels, grf, _ = read_storage(out / "grf.mot")
@@ -124,7 +124,7 @@ def test_run_cycle_starts_at_right_heel_strike(coarse_run):
 
 @pytest.mark.opensim
 def test_loaded_foot_slip_is_reported_where_the_foot_is_loaded(coarse_run):
-    from sim.results.storage import read_storage
+    from sim.io.storage import read_storage
 
     out, _ = coarse_run
     slip = json.loads((out / "metrics.json").read_text())["loaded_foot_slip"]
@@ -142,10 +142,10 @@ def test_knobs_and_speed_are_parameters_not_rebuilds(spec):
     first = shared.solve(3.5, max_iter=150, print_level=0)
     second = shared.solve(3.2, knobs=knobs, max_iter=150, print_level=0)
     fresh = StrideProblem(spec, n_intervals=10).solve(3.2, knobs=knobs, max_iter=150, print_level=0)
-    assert second.status == fresh.status
-    assert np.allclose(second.q, fresh.q, atol=1e-6)
-    assert second.cost == pytest.approx(fresh.cost, rel=1e-6)
-    assert not np.allclose(first.q, second.q, atol=1e-3)  # the parameters did change the problem
+    assert second.report.status == fresh.report.status
+    assert np.allclose(second.trajectory.q, fresh.trajectory.q, atol=1e-6)
+    assert second.report.objective == pytest.approx(fresh.report.objective, rel=1e-6)
+    assert not np.allclose(first.trajectory.q, second.trajectory.q, atol=1e-3)  # the parameters did change the problem
 
 
 def test_impossible_request_fails_fast_with_clear_status(spec):
@@ -153,7 +153,7 @@ def test_impossible_request_fails_fast_with_clear_status(spec):
     start = time.perf_counter()
     solution = problem.solve(15.0, max_iter=60, print_level=0)
     assert time.perf_counter() - start < 60
-    assert not solution.converged
+    assert not solution.report.converged
     assert classify(solution).label == "failed"
 
 
@@ -221,14 +221,14 @@ def test_warm_start_from_a_run_folder(coarse_run, tmp_path):
 def test_a_solved_stride_warm_starts_where_it_left_off(coarse_run, spec):
     """A complete guess (a solution) is barely pushed into the interior of the bounds, so
     re-solving the same problem from its own solution takes a handful of iterations."""
-    from sim.results.io import load_run
+    from sim.results.runfolder import RunFolder
 
-    solution, solved_spec = load_run(coarse_run[0])
+    solution, solved_spec = RunFolder(coarse_run[0]).solution()
     problem = StrideProblem(solved_spec, n_intervals=20)
     again = problem.solve(3.5, guess=solution.as_guess(), print_level=0)
-    assert again.converged and again.iterations <= 20, (again.status, again.iterations)
+    assert again.report.converged and again.report.iterations <= 20, (again.report.status, again.report.iterations)
     angles = [i for i, c in enumerate(COORDINATES) if c not in ("pelvis_tx", "pelvis_ty")]
-    rms_deg = np.degrees(np.sqrt(np.mean((again.q[:, angles] - solution.q[:, angles]) ** 2)))
+    rms_deg = np.degrees(np.sqrt(np.mean((again.trajectory.q[:, angles] - solution.q[:, angles]) ** 2)))
     assert rms_deg < 1.0  # the same stride, not a jump to another local optimum
 
 
@@ -256,14 +256,12 @@ def test_run_folder_carries_the_propulsion_analysis(coarse_run):
 
 def test_induced_contributions_add_up(spec):
     """Linearity check of the induced-acceleration solve: sources sum to the all-sources reaction."""
-    from sim.analysis import Analyzer
     from sim.cas.model import CasadiModel
-    from sim.results.fullstride import full_stride
-
+    from sim.results.analysis import Analyzer
     problem = StrideProblem(spec, n_intervals=10)
     solution = problem.solve(3.5, max_iter=150, print_level=0)
     model = CasadiModel(spec)
-    fs = full_stride(solution, model)
+    fs = solution.trajectory.full_stride(model)
     iaa = Analyzer(model).contributions(fs)
     assert np.allclose(iaa["induced"].sum(axis=1), iaa["total"])
     assert np.all(iaa["induced"][~fs.contact("r")] == 0.0)
@@ -275,15 +273,14 @@ def test_passive_fibre_force_and_recoil_are_reported(coarse_run):
     the rigid-tendon iliacus; metrics.json flags passive force beyond the muscle's maximum."""
     from sim.cas import muscles as dgf
     from sim.cas.model import CasadiModel
-    from sim.knobs import knobbed_parameters
-    from sim.results.fullstride import full_stride
-    from sim.results.io import load_run
+    from sim.model.knobs import knobbed_parameters
+    from sim.results.runfolder import RunFolder
 
     out, _ = coarse_run
-    solution, spec = load_run(out)
+    solution, spec = RunFolder(out).solution()
     model = CasadiModel(spec)
-    fs = full_stride(solution, model)
-    j = fs.muscle_names.index("iliacus_r")
+    fs = solution.full_stride(model)
+    j = fs.muscles.index("iliacus_r")
     muscle = model.muscles[j]
     par = knobbed_parameters(spec, muscle, solution.knobs)
     lm = fs.fiber_length_norm[:, j]
@@ -313,11 +310,11 @@ def test_coordinates_at_their_range_bound_are_flagged():
 
 @pytest.mark.opensim
 def test_run_folder_reports_range_bounds(coarse_run, spec):
-    from sim.stride.problem import angle_bounds_deg
+    from sim.stride.variables import angle_bounds_deg
 
     out, _ = coarse_run
     flagged = json.loads((out / "metrics.json").read_text())["coordinates_at_range_limit"]
-    from sim.results.storage import read_storage
+    from sim.io.storage import read_storage
 
     labels, rows, in_degrees = read_storage(out / "kinematics.mot")
     assert in_degrees
@@ -329,7 +326,7 @@ def test_run_folder_reports_range_bounds(coarse_run, spec):
 
 @pytest.mark.opensim
 def test_hip_extension_timing_matches_the_written_kinematics(coarse_run):
-    from sim.results.storage import read_storage
+    from sim.io.storage import read_storage
 
     out, _ = coarse_run
     metrics = json.loads((out / "metrics.json").read_text())
@@ -360,31 +357,29 @@ def test_contact_slip_is_the_stations_horizontal_velocity(spec):
 
 
 def test_foot_slip_term_is_optional_and_reported(spec):
-    """The foot-slip penalty (README 'Stride: realism') is off by default and, when weighted,
+    """The foot-slip penalty (docs/validation.md) is off by default and, when weighted,
     is one more reported cost term."""
     from sim.stride.problem import DEFAULT_WEIGHTS
 
     assert DEFAULT_WEIGHTS["foot_slip"] == 0.0
     problem = StrideProblem(spec, n_intervals=5, weights={"foot_slip": 1.0})
-    assert problem.term_names[-1] == "foot_slip"
+    assert problem.goal_names[-1] == "foot_slip"
     assert problem.formulation["cost_weights"]["foot_slip"] == 1.0
     solution = problem.solve(3.5, max_iter=3, print_level=0)
-    assert set(solution.cost_terms) >= {"effort", "foot_slip"}
-    assert solution.cost_terms["foot_slip"] >= 0.0
+    assert set(solution.report.objective_terms) >= {"effort", "foot_slip"}
+    assert solution.report.objective_terms["foot_slip"] >= 0.0
 
 
 def test_no_skid_limit_is_a_labelled_path_constraint(spec):
     """The diagnostic no-skid limit adds one inequality per contact sphere and node, labelled
     for failure diagnostics, and is part of the recorded formulation."""
-    from sim.stride.diagnostics import constraint_labels
-
     plain = StrideProblem(spec, n_intervals=5)
     limited = StrideProblem(spec, n_intervals=5, max_loaded_slip=0.5)
     n_spheres = len(limited.model.spheres)
-    assert limited.n_ineq - plain.n_ineq == 6 * n_spheres
-    labels = constraint_labels(limited)
-    assert len(labels) == limited.nlp["g"].numel()
+    assert limited.transcription.n_g - plain.transcription.n_g == 6 * n_spheres
+    labels = limited.constraint_labels
+    assert len(labels) == limited.transcription.nlp["g"].numel()
     assert sum(name.startswith("no-skid limit of") for name, _ in labels) == 6 * n_spheres
     assert limited.formulation["max_loaded_slip"] == 0.5 and plain.formulation["max_loaded_slip"] is None
-    lbw, ubw, lbg, ubg = limited._bounds()
-    assert lbg.size == ubg.size == limited.nlp["g"].numel()
+    lbg, ubg = limited.transcription.lbg, limited.transcription.ubg
+    assert lbg.size == ubg.size == limited.transcription.nlp["g"].numel()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.spec import ModelSpecError
+from sim.model.spec import ModelSpecError
 from sim.sweep.config import load_sweep
 from sim.sweep.engine import SchedulerUnreachable, StaleSweep, run_sweep
 from sim.sweep.worker import POINT_FILE
@@ -108,7 +108,7 @@ def test_corrupted_result_is_detected_and_solved_again(sweep_file, tmp_path):
     assert json.loads((victim / "status.json").read_text())["iterations"] >= 0
     assert (victim / POINT_FILE).stat().st_mtime_ns != old
     # a point solved with another model (a changed model file) stops the resume before any change
-    from sim.spec import ModelSpec
+    from sim.model.spec import ModelSpec
 
     solved_with = ModelSpec.model_validate_json((victim / "spec.json").read_text())
     (victim / "spec.json").write_text(solved_with.model_copy(update={"gravity": -9.7}).model_dump_json())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.knobs import apply_knobs
-from sim.opensim_bridge import run_opensim
-from sim.verification import compare
+from sim.model.knobs import apply_knobs
+from sim.osim.bridge import run_opensim
+from sim.osim.verification import compare
 
 pytestmark = pytest.mark.opensim
 

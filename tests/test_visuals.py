@@ -10,16 +10,16 @@ import numpy as np
 import pytest
 
 from sim.figures.animation import Animation, animate
-from sim.figures.rundata import VisualsError
+from sim.figures.inputs import VisualsError
 from sim.figures.style import ACTIVATION_CMAP
-from sim.results.storage import read_storage
+from sim.io.storage import read_storage
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """Two solved run folders (20 intervals): default and stiff hip flexors with weak glutes, in one sweep folder."""
-    from sim.stride.config import make_config
-    from sim.stride.runner import run_stride
+    from sim.run.config import make_config
+    from sim.run.runner import run_stride
 
     sweep = tmp_path_factory.mktemp("sweep")
     out = []
@@ -121,7 +121,7 @@ def test_highlighted_muscle_colour_follows_activation(runs):
             drawn = artists.highlighted.get_colors()[0]
             assert np.allclose(drawn[:3], expected[:3], atol=0.01)
             # and in the pixels: the middle of the muscle's first path segment
-            path = anim.geometry[0].muscles[anim.runs[0].muscle_names.index(muscle)][k]
+            path = anim.geometry[0].muscles[anim.runs[0].stride.muscles.index(muscle)][k]
             x, y = artists.ax.transData.transform(path[:2].mean(axis=0))
             pixel = rgb[int(round(rgb.shape[0] - y)), int(round(x))] / 255.0
             checked.append((np.interp(anim.sim_time[k], t, act), np.abs(pixel - np.array(expected[:3])).max()))
@@ -155,7 +155,7 @@ def test_gait_plots_show_the_run_data(runs, tmp_path):
             assert np.allclose(line.get_xdata(), 100 * (t - t[0]) / (t[-1] - t[0]))
             assert np.allclose(line.get_ydata(), knee, atol=1e-6)
             _, vy = _column(run / "grf.mot", "ground_force_r_vy")
-            assert np.allclose(lines[f"{i}:grf_bw:vertical"].get_ydata() * data[i].run.body_weight, vy, rtol=1e-6)
+            assert np.allclose(lines[f"{i}:grf_bw:vertical"].get_ydata() * data[i].run.stride.body_weight, vy, rtol=1e-6)
             _, vasti = _column(run / "activations.sto", "vasti_r_activation")
             assert np.allclose(lines[f"{i}:activation:vasti_r"].get_ydata(), vasti, atol=1e-9)
             for joint in ("hip_flexion_r", "knee_angle_r", "ankle_angle_r", "lumbar_extension"):
@@ -169,14 +169,14 @@ def test_gait_plots_show_the_run_data(runs, tmp_path):
         assert ankle.min() < -0.5
         heat = next(c for ax in figures["activation_heatmap_1_default.png"].axes for c in ax.collections
                     if c.get_gid() == "0:heatmap")
-        assert heat.get_array().size == data[0].run.activation.size
+        assert heat.get_array().size == data[0].run.stride.activation.size
     finally:
         for fig in figures.values():
             plt.close(fig)
 
 
 def test_report_is_one_self_contained_page(runs, tmp_path):
-    from sim.report import write_report
+    from sim.apps.report import write_report
 
     out = write_report(runs[0].parent, tmp_path / "report.html")
     text = out.read_text()
@@ -238,8 +238,8 @@ def test_cli_commands(runs, tmp_path):
     import typer
     from typer.testing import CliRunner
 
-    from sim.cli_visuals import animate as animate_cmd
-    from sim.cli_visuals import plot, report
+    from sim.cli.visuals import animate as animate_cmd
+    from sim.cli.visuals import plot, report
 
     app = typer.Typer()
     app.command("animate")(animate_cmd)

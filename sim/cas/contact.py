@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import casadi as ca
 
-from sim.spec import ContactParameters
+from sim.model.spec import ContactParameters
 
 
 def station_slip(centre: ca.SX, centre_velocity: ca.SX, body_angular_velocity: ca.SX,

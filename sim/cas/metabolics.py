@@ -32,7 +32,7 @@ import casadi as ca
 import numpy as np
 
 from sim.cas import muscles as dgf
-from sim.knobs import base_muscle_name
+from sim.model.knobs import base_muscle_name
 
 SPECIFIC_TENSION = 0.25e6  # Pa
 MUSCLE_DENSITY = 1059.7  # kg/m^3

@@ -15,9 +15,9 @@ import casadi as ca
 from sim.cas import contact as contact_model
 from sim.cas import muscles as dgf
 from sim.cas.skeleton import SX_OPS, inertial_generalized_forces, poses
-from sim.geometry import path_length
-from sim.knobs import knobbed_parameters
-from sim.spec import COORDINATES, ModelSpec
+from sim.model.geometry import path_length
+from sim.model.knobs import knobbed_parameters
+from sim.model.spec import COORDINATES, ModelSpec
 
 N_Q = len(COORDINATES)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import casadi as ca
 
-from sim.geometry import Ops, Pose, body_poses
-from sim.spec import COORDINATES, ModelSpec
+from sim.model.geometry import Ops, Pose, body_poses
+from sim.model.spec import COORDINATES, ModelSpec
 
 SX_OPS = Ops(ca.sin, ca.cos, ca.sqrt)
 

@@ -1,10 +1,11 @@
 """Small tables derived from measured running, shipped with the package.
 
-The raw files (Hamner, Seth & Delp 2010, subject 02, ``../shared/data``) are not needed at
-run time: the mean measured stride (initial guess) and the mean gait cycle (comparison
-figures and RMS metrics) are embedded here as CSV at full double precision, so that a fresh
-install runs the baseline and reproduces it bit for bit. ``python -m sim.data.derive``
-regenerates them from the raw files; a test checks that they still match.
+The raw files (Hamner, Seth & Delp 2010, subject 02) ship in ``hamner2010_subject02/`` with
+their attribution; ``STRIDESIM_DATA`` may point to another copy. At run time only two tables
+derived from them are read: the mean measured stride (initial guess) and the mean gait cycle
+(comparison figures and RMS metrics), as CSV at full double precision, so that the baseline
+reproduces bit for bit. ``python -m sim.data.derive`` regenerates them from the raw files; a
+test checks that they still match.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.results.storage import write_text_atomic
+from sim.io.atomic import write_text
 
 TABLE_DIR = Path(__file__).resolve().parent
-#: raw measured data (only for regenerating and checking the tables)
-RAW_DATA_DIR = Path(os.environ.get("STRIDESIM_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
+#: raw measured data: the copy shipped with the package unless STRIDESIM_DATA names another folder
+RAW_DATA_DIR = Path(os.environ.get("STRIDESIM_DATA", TABLE_DIR))
 RAW_SUBJECT_DIR = RAW_DATA_DIR / "hamner2010_subject02"
 RAW_IK_FILE = RAW_SUBJECT_DIR / "subject02_running_ik.mot"
 RAW_GRF_FILE = RAW_SUBJECT_DIR / "subject02_running_grf.mot"
+STATIC_TRIAL_FILE = RAW_SUBJECT_DIR / "subject02_static.trc"
 
 STRIDE_TABLE = TABLE_DIR / "hamner2010_subject02_stride.csv"
 CYCLE_TABLE = TABLE_DIR / "hamner2010_subject02_cycle.csv"
@@ -36,7 +38,7 @@ def write_table(path: Path, columns: list[str], data: np.ndarray, meta: dict[str
     lines += [f"# {key} = {value!r}" for key, value in meta.items()]
     lines.append(",".join(columns))
     lines += [",".join(f"{v:.17g}" for v in row) for row in np.asarray(data, dtype=float)]
-    return write_text_atomic(path, "\n".join(lines) + "\n")
+    return write_text(path, "\n".join(lines) + "\n")
 
 
 def read_table(path: Path) -> tuple[list[str], np.ndarray, dict[str, float]]:

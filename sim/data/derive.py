@@ -1,6 +1,6 @@
 """Regenerate the embedded measured-running tables from the raw files: ``python -m sim.data.derive``.
 
-Reads ``$STRIDESIM_DATA`` (default ``../shared/data``) and rewrites the two CSV tables in
+Reads ``$STRIDESIM_DATA`` (default: the raw files shipped in ``sim/data``) and rewrites the two CSV tables in
 ``sim/data``. Run it only when the raw data or the derivation changes; a test compares the
 shipped tables with a fresh derivation.
 """
@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 
 from sim.data import CYCLE_TABLE, RAW_SUBJECT_DIR, STRIDE_TABLE, write_table
-from sim.spec import COORDINATES
+from sim.model.spec import COORDINATES
 
 
 def stride_table(subject_dir: Path = RAW_SUBJECT_DIR) -> tuple[list[str], np.ndarray, dict[str, float]]:
     """Columns, rows and header values of the mean measured stride (initial guess)."""
-    from sim.stride.guess import derive_measured_stride
+    from sim.data.measured import derive_measured_stride
 
     stride = derive_measured_stride(subject_dir / "subject02_running_ik.mot", subject_dir / "subject02_running_grf.mot")
     phase = np.linspace(0.0, 1.0, stride.cycle.shape[0])
@@ -29,7 +29,7 @@ def stride_table(subject_dir: Path = RAW_SUBJECT_DIR) -> tuple[list[str], np.nda
 
 def cycle_table(subject_dir: Path = RAW_SUBJECT_DIR) -> tuple[list[str], np.ndarray, dict[str, float]]:
     """Columns, rows and header values of the mean measured gait cycle (comparison)."""
-    from sim.results.reference import derive_measured_cycle, measured_cycle_table
+    from sim.data.measured import derive_measured_cycle, measured_cycle_table
 
     return measured_cycle_table(derive_measured_cycle(subject_dir / "subject02_running_ik.mot",
                                                       subject_dir / "subject02_running_grf.mot"))

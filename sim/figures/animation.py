@@ -7,13 +7,11 @@ frames go to a temporary file next to it that is renamed at the end and deleted 
 
 Everything comes from the run folders' files (spec.json, kinematics.mot, grf.mot,
 activations.sto); this module imports neither CasADi nor OpenSim. All input problems raise
-:class:`~sim.figures.rundata.VisualsError` before the first frame is drawn.
+:class:`~sim.figures.inputs.VisualsError` before the first frame is drawn.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +24,12 @@ from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, Polygon
 
-from sim.figures.rundata import (
-    RunData,
+from sim.figures.inputs import (
+    DrawnRun,
     VisualsError,
     default_labels,
     ensure_output_folder,
-    load_run_data,
-    publish,
+    load_drawn_run,
 )
 from sim.figures.style import (
     ACTIVATION_CMAP,
@@ -40,7 +37,8 @@ from sim.figures.style import (
     PELVIS_MARKER_COLOUR,
     condition_colour,
 )
-from sim.geometry import Ops, body_poses, tree_order
+from sim.io.atomic import atomic_file
+from sim.model.geometry import Ops, body_poses, tree_order
 
 __all__ = ["FORMATS", "Animation", "VisualsError", "animate"]
 
@@ -79,19 +77,19 @@ class _Geometry:
     stride: np.ndarray  # frames: index of the stride being played
 
 
-def _sample(run: RunData, t: np.ndarray) -> tuple[dict[str, np.ndarray], dict, dict, np.ndarray, np.ndarray, np.ndarray]:
+def _sample(run: DrawnRun, t: np.ndarray) -> tuple[dict[str, np.ndarray], dict, dict, np.ndarray, np.ndarray, np.ndarray]:
     """Coordinates, GRF, COP and activations of ``run`` at simulated times ``t`` (strides repeat)."""
-    period, length = run.stride_time, run.stride_length
+    period, length = run.stride.stride_time, run.stride.stride_length
     stride = np.floor(t / period + 1e-9).astype(int)
-    local = np.clip(t - stride * period, 0.0, period) + run.time[0]
-    q = {c: np.interp(local, run.time, v) for c, v in run.q.items()}
+    local = np.clip(t - stride * period, 0.0, period) + run.stride.time[0]
+    q = {c: np.interp(local, run.stride.time, v) for c, v in zip(run.stride.coordinates, run.stride.q.T, strict=True)}
     q["pelvis_tx"] = q["pelvis_tx"] + stride * length
-    grf = {s: np.column_stack([np.interp(local, run.time, run.grf[s][:, i]) for i in (0, 1)]) for s in "rl"}
-    cop = {s: np.column_stack([np.interp(local, run.time, run.cop[s][:, i]) for i in (0, 1)]) for s in "rl"}
+    grf = {s: np.column_stack([np.interp(local, run.stride.time, run.stride.grf[s][:, i]) for i in (0, 1)]) for s in "rl"}
+    cop = {s: np.column_stack([np.interp(local, run.stride.time, run.stride.cop[s][:, i]) for i in (0, 1)]) for s in "rl"}
     for s in "rl":
         cop[s][:, 0] += stride * length
-    act = np.column_stack([np.interp(local, run.time, run.activation[:, j]) for j in range(run.activation.shape[1])])
-    return q, grf, cop, act, (local - run.time[0]) / period, stride
+    act = np.column_stack([np.interp(local, run.stride.time, column) for column in run.stride.activation.T])
+    return q, grf, cop, act, (local - run.stride.time[0]) / period, stride
 
 
 def _foot_outline(spec, side: str) -> list[list[float]]:
@@ -109,7 +107,7 @@ def _foot_outline(spec, side: str) -> list[list[float]]:
             [tx - 0.03, ty + 0.03], [ax_ + 0.04, ay + 0.0], [ax_ - 0.01, ay + 0.035], [hx - 0.9 * rh, hy + 0.6 * rh]]
 
 
-def _geometry(run: RunData, t: np.ndarray) -> _Geometry:
+def _geometry(run: DrawnRun, t: np.ndarray) -> _Geometry:
     spec = run.spec
     q, grf, cop, act, phase, stride = _sample(run, t)
     poses = body_poses(spec, q, NP_OPS)
@@ -144,7 +142,7 @@ def _geometry(run: RunData, t: np.ndarray) -> _Geometry:
     head_radius = 0.42 * com[1]
     head = at("torso", [com[0] + 0.03, neck_height + head_radius * 1.05])
     spheres = [(s.name[-1], s.radius, at(s.body, s.location)) for s in spec.contact_spheres_expanded()]
-    muscles = np.empty(len(run.muscle_names), dtype=object)
+    muscles = np.empty(len(run.stride.muscles), dtype=object)
     for i, m in enumerate(spec.muscles_expanded()):
         muscles[i] = np.stack([at(p.body, p.location) for p in m.path], axis=1)
     joint_points = np.stack(list(centre.values()), axis=1)
@@ -156,7 +154,7 @@ def _geometry(run: RunData, t: np.ndarray) -> _Geometry:
 class _RunArtists:
     """The artists of one run in one axes, created once and updated per frame."""
 
-    def __init__(self, ax, geo: _Geometry, run: RunData, colour: str, highlight: set[str], ppm: float,
+    def __init__(self, ax, geo: _Geometry, run: DrawnRun, colour: str, highlight: set[str], ppm: float,
                  z0: float = 0.0):
         self.geo, self.run, self.ax = geo, run, ax
         pt = 72.0 / DPI * ppm  # points per metre on screen
@@ -192,7 +190,7 @@ class _RunArtists:
             self.spheres.append(c)
         (self.joint_dots,) = ax.plot(*geo.joints[0].T, "o", color="white", mec="0.15", ms=lw(0.022), mew=lw(0.005),
                                      ls="none", zorder=z0 + 4.0)
-        names = run.muscle_names
+        names = run.stride.muscles
         self.muscle_index = {"r": [i for i, n in enumerate(names) if not n.endswith("_l")],
                              "l": [i for i, n in enumerate(names) if n.endswith("_l")]}
         self.highlight = [i for i, n in enumerate(names) if n in highlight]
@@ -247,15 +245,15 @@ class _RunArtists:
             pelvis_x = geo.pelvis[k, 0]
             for text, i in zip(self.highlight_labels, self.highlight, strict=True):
                 path = geo.muscles[i][k]
-                y = path[:, 1].mean() - (0.07 if self.run.muscle_names[i].endswith("_l") else 0.0)
+                y = path[:, 1].mean() - (0.07 if self.run.stride.muscles[i].endswith("_l") else 0.0)
                 if path[:, 0].mean() < pelvis_x:  # behind the body: label to the left
                     text.set_position((path[:, 0].min() - 0.03, y))
                     text.set_horizontalalignment("right")
                 else:
                     text.set_position((path[:, 0].max() + 0.03, y))
                     text.set_horizontalalignment("left")
-                text.set_text(f"{self.run.muscle_names[i]} {geo.activation[k, i]:.2f}")
-        bw = self.run.body_weight
+                text.set_text(f"{self.run.stride.muscles[i]} {geo.activation[k, i]:.2f}")
+        bw = self.run.stride.body_weight
         for side, arrow in self.arrows.items():
             fx, fy = geo.grf[side][k]
             visible = fy > 20.0
@@ -302,7 +300,7 @@ class Animation:
             raise VisualsError(f"size {width}x{height} is outside {MIN_SIZE[0]}x{MIN_SIZE[1]} .. 7680x4320 pixels")
         paths = [Path(p) for p in run_dirs]
         names = default_labels(paths, list(labels) if labels else None)
-        self.runs = [load_run_data(p, label) for p, label in zip(paths, names, strict=True)]
+        self.runs = [load_drawn_run(p, label) for p, label in zip(paths, names, strict=True)]
         self.highlight = self._check_highlight(highlight or [])
         self.size, self.fps, self.layout, self.camera = (width, height), float(fps), layout, camera
         longest = max(r.stride_time for r in self.runs)
@@ -319,9 +317,9 @@ class Animation:
     def _check_highlight(self, names: Sequence[str]) -> set[str]:
         if isinstance(names, str):
             names = [names]
-        valid = set(self.runs[0].muscle_names)
+        valid = set(self.runs[0].stride.muscles)
         for r in self.runs[1:]:
-            valid &= set(r.muscle_names)
+            valid &= set(r.stride.muscles)
         out, unknown = set(), []
         for name in names:
             if name in valid:
@@ -420,7 +418,7 @@ class Animation:
                 panel.follow = None
             else:
                 start = np.mean([g.pelvis[0, 0] for g in geos])
-                speed = np.mean([self.runs[i].speed for i in panel.runs])
+                speed = np.mean([self.runs[i].stride.speed for i in panel.runs])
                 panel.follow = (start + 0.1, speed, view_h * aspect)
                 panel.ax.set_ylim(*VIEW)
                 panel.ax.set_xlim(start + 0.1 - view_h * aspect / 2, start + 0.1 + view_h * aspect / 2)
@@ -467,13 +465,9 @@ class Animation:
     def write(self, out_path: str | Path) -> Path:
         """Render every frame into ``out_path`` (.mp4 or .gif), atomically."""
         out_path, writer = _check_output(out_path, self.size)
-        tmp = _temp_next_to(out_path)
         try:
-            writer(tmp, self)
-            publish(tmp, out_path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+            with atomic_file(out_path) as tmp:
+                writer(tmp, self)
         finally:
             self.close()
         return out_path
@@ -490,8 +484,10 @@ def _check_output(out_path: str | Path, size: tuple[int, int]):
         raise VisualsError(f"output path {out_path} is a folder; give a file name ending in {suffix}")
     ensure_output_folder(out_path.parent, out_path)
     try:  # a real probe (permissions, read-only file systems, also for root)
-        probe = _temp_next_to(out_path)
-        probe.unlink()
+        with atomic_file(out_path.with_name(".probe" + out_path.suffix)):
+            raise _Probed
+    except _Probed:
+        pass
     except OSError as exc:
         raise VisualsError(f"cannot write {out_path}: {exc.strerror or exc}") from None
     if suffix == ".mp4":
@@ -511,10 +507,8 @@ def _check_output(out_path: str | Path, size: tuple[int, int]):
     return out_path, _write_gif
 
 
-def _temp_next_to(path: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{path.suffix}", dir=path.parent)
-    os.close(fd)
-    return Path(name)
+class _Probed(Exception):
+    """The output folder took a temporary file (the probe's way out of :func:`atomic_file`)."""
 
 
 def _write_mp4(path: Path, animation: Animation) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sim.results.fullstride import FullStride
+from sim.data.measured import PERCENT, measured_cycle
 from sim.results.metrics import cycle_curves
-from sim.results.reference import PERCENT, measured_cycle
+from sim.stride.trajectory import Trajectory
 
 PANELS = [("pelvis_tilt", "pelvic tilt (deg)\n(- anterior)"), ("lumbar_extension", "lumbar extension (deg)"),
           ("hip_flexion_r", "hip flexion (deg)"), ("knee_angle_r", "knee flexion (deg)"),
@@ -18,7 +18,7 @@ PANELS = [("pelvis_tilt", "pelvic tilt (deg)\n(- anterior)"), ("lumbar_extension
 SIM_COLOUR, DATA_COLOUR = "#1f77b4", "0.45"
 
 
-def plot_vs_measured(fs: FullStride, path: str | Path, title: str = "") -> Path:
+def plot_vs_measured(fs: Trajectory, path: str | Path, title: str = "") -> Path:
     """Save a PNG comparing one simulated cycle with the measured subject (mean of its cycles)."""
     sim = cycle_curves(fs)
     ref = measured_cycle()
@@ -30,7 +30,7 @@ def plot_vs_measured(fs: FullStride, path: str | Path, title: str = "") -> Path:
         ax.fill_between(PERCENT, 0, 1, where=stance, transform=ax.get_xaxis_transform(), color="0.92", lw=0)
         if key in measured:
             ax.plot(PERCENT, measured[key], color=DATA_COLOUR, lw=2, ls="--", label=ref_label)
-        ax.plot(PERCENT, sim[key], color=SIM_COLOUR, lw=2, label=f"simulated ({fs.speed} m/s)")
+        ax.plot(PERCENT, sim[key], color=SIM_COLOUR, lw=2, label=f"simulated ({fs.speed:.2f} m/s)")
         ax.set_title(label, fontsize=10)
         ax.set_xlim(0, 100)
         ax.set_xlabel("gait cycle (% from right heel strike)", fontsize=8)

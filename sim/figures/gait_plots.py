@@ -19,13 +19,12 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sim.figures.rundata import (
-    RunData,
+from sim.figures.inputs import (
+    DrawnRun,
     VisualsError,
     default_labels,
     ensure_output_folder,
-    load_run_data,
-    publish,
+    load_drawn_run,
 )
 from sim.figures.style import (
     ACTIVATION_CMAP,
@@ -35,6 +34,7 @@ from sim.figures.style import (
     condition_colour,
     figure_style,
 )
+from sim.io.atomic import atomic_file
 
 XLABEL = "gait cycle (% from right heel strike)"
 ANGLES = [("pelvis_tilt", "pelvic tilt", "+ posterior"), ("lumbar_extension", "lumbar extension", "+ extension"),
@@ -49,7 +49,7 @@ GRF = [("vertical", "vertical GRF", 1), ("horizontal", "fore-aft GRF (+ forward)
 class GaitData:
     """Curves of one run at its mesh nodes: angles (deg), moments (N m/kg), powers (W/kg), GRF (BW)."""
 
-    run: RunData
+    run: DrawnRun
     percent: np.ndarray
     angles_deg: dict[str, np.ndarray]
     moments: dict[str, np.ndarray]
@@ -70,12 +70,11 @@ def joint_moments(run_dir: Path) -> tuple[np.ndarray, np.ndarray, dict[str, int]
     import casadi as ca
 
     from sim.cas.model import CasadiModel
-    from sim.results.fullstride import full_stride
-    from sim.results.io import load_run
+    from sim.results.runfolder import RunFolder
 
-    solution, spec = load_run(run_dir)
+    solution, spec = RunFolder(run_dir).solution()
     model = CasadiModel(spec)
-    fs = full_stride(solution, model)
+    fs = solution.full_stride(model)
     n_q = len(model.coordinates)
     q, qd, force = ca.SX.sym("q", n_q), ca.SX.sym("qd", n_q), ca.SX.sym("f", model.n_muscles)
     arms = model.muscle_geometry(q, qd)[2]
@@ -84,25 +83,25 @@ def joint_moments(run_dir: Path) -> tuple[np.ndarray, np.ndarray, dict[str, int]
     return values, fs.qd, {c: i for i, c in enumerate(model.coordinates)}, spec.mass
 
 
-def gait_data(run: RunData, with_moments: bool = True) -> GaitData:
+def gait_data(run: DrawnRun, with_moments: bool = True) -> GaitData:
     """All curves of ``run``; moments and powers need the solution (CasADi), skipped if not wanted."""
-    angles = {name: np.degrees(run.q[name]) for name, _, _ in ANGLES}
+    angles = {name: np.degrees(run.stride.column(name)) for name, _, _ in ANGLES}
     moments, powers = {}, {}
     if with_moments:
         values, qd, index, mass = joint_moments(run.path)
-        if values.shape[0] != len(run.time):
+        if values.shape[0] != len(run.stride.time):
             raise VisualsError(f"{run.path}: solution.npz does not match kinematics.mot "
-                               f"({values.shape[0]} vs {len(run.time)} nodes)")
+                               f"({values.shape[0]} vs {len(run.stride.time)} nodes)")
         for name, _, _ in JOINTS:
             moments[name] = values[:, index[name]] / mass
             powers[name] = values[:, index[name]] * qd[:, index[name]] / mass
-    bw = run.body_weight
-    grf = {key: run.grf["r"][:, axis] / bw for key, _, axis in GRF}
-    return GaitData(run, run.cycle_percent, angles, moments, powers, grf, run.contact("r"))
+    bw = run.stride.body_weight
+    grf = {key: run.stride.grf["r"][:, axis] / bw for key, _, axis in GRF}
+    return GaitData(run, run.stride.cycle_percent, angles, moments, powers, grf, run.stride.contact("r"))
 
 
 def _measured() -> tuple[dict, str]:
-    from sim.results.reference import PERCENT, measured_cycle
+    from sim.data.measured import PERCENT, measured_cycle
 
     ref = measured_cycle()
     curves = {**ref.angles_deg, **{k: v for k, v in ref.grf_bw.items()}, "percent": PERCENT}
@@ -209,14 +208,14 @@ def figure_grf(data: list[GaitData], measured: dict | None, measured_label: str)
 
 
 def figure_activations(data: list[GaitData]):
-    names = [n for n in data[0].run.muscle_names if not n.endswith("_l")]
+    names = [n for n in data[0].run.stride.muscles if not n.endswith("_l")]
     fig, axes = _grid(len(names), 4, height=SLIDE[1] * 1.15)
     for ax, name in zip(axes, names, strict=True):
         _shade_stance(ax, data)
         for i, d in enumerate(data):
-            if name in d.run.muscle_names:
-                j = d.run.muscle_names.index(name)
-                (line,) = ax.plot(d.percent, d.run.activation[:, j], color=condition_colour(i), zorder=3)
+            if name in d.run.stride.muscles:
+                j = d.run.stride.muscles.index(name)
+                (line,) = ax.plot(d.percent, d.run.stride.activation[:, j], color=condition_colour(i), zorder=3)
                 line.set_gid(f"{i}:activation:{name}")
         _panel(ax, name, "")
         ax.set_ylim(0, 1.02)
@@ -231,18 +230,18 @@ def figure_activations(data: list[GaitData]):
 
 
 def figure_heatmap(d: GaitData, index: int):
-    names = d.run.muscle_names
+    names = d.run.stride.muscles
     order = [i for i, n in enumerate(names) if not n.endswith("_l")] + [i for i, n in enumerate(names) if n.endswith("_l")]
     fig, ax = plt.subplots(figsize=SLIDE, layout="constrained")
     edges = np.concatenate([[d.percent[0]], (d.percent[1:] + d.percent[:-1]) / 2, [d.percent[-1]]])
-    mesh = ax.pcolormesh(edges, np.arange(len(order) + 1), d.run.activation[:, order].T, cmap=ACTIVATION_CMAP,
+    mesh = ax.pcolormesh(edges, np.arange(len(order) + 1), d.run.stride.activation[:, order].T, cmap=ACTIVATION_CMAP,
                          norm=ACTIVATION_NORM, shading="flat")
     mesh.set_gid(f"{index}:heatmap")
     ax.set_yticks(np.arange(len(order)) + 0.5, [names[i] for i in order], fontsize=9)
     ax.invert_yaxis()
     ax.axhline(sum(not n.endswith("_l") for n in names), color="k", lw=1.2)
     for side, style in (("r", "-"), ("l", "--")):
-        on = d.run.contact(side)
+        on = d.run.stride.contact(side)
         for k in np.flatnonzero(on[1:] != on[:-1]):
             ax.axvline(d.percent[k + 1], color="k", lw=1.0, ls=style)
     ax.set_xlim(0, 100)
@@ -267,7 +266,7 @@ def build_figures(run_dirs: Sequence[str | Path], labels: Sequence[str] | None =
         raise VisualsError("no run folder given")
     paths = [Path(p) for p in run_dirs]
     names = default_labels(paths, list(labels) if labels else None)
-    runs = [load_run_data(p, label) for p, label in zip(paths, names, strict=True)]
+    runs = [load_drawn_run(p, label) for p, label in zip(paths, names, strict=True)]
     data = [gait_data(r) for r in runs]
     ref, ref_label = _measured() if measured else (None, "")
     figures = {}
@@ -293,13 +292,8 @@ def plot_runs(run_dirs: Sequence[str | Path], out_dir: str | Path, labels: Seque
     try:
         for name, fig in figures.items():
             path = out_dir / name
-            tmp = out_dir / f".{name}.partial.png"
-            try:
-                fig.savefig(tmp)
-                publish(tmp, path)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
+            with atomic_file(path) as tmp:
+                fig.savefig(tmp, format="png")
             written.append(path)
     finally:
         for fig in figures.values():

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from sim.geometry import FLOAT_OPS, body_poses, default_pose, tree_order
-from sim.spec import ModelSpec
+from sim.model.geometry import FLOAT_OPS, body_poses, default_pose, tree_order
+from sim.model.spec import ModelSpec
 
 GROUP_COLOURS = {
     "hip_extensor": "#b2182b", "hip_extensor_knee_flexor": "#d6604d", "knee_flexor": "#f4a582",

@@ -1,9 +1,7 @@
-"""The OpenSim rendering of a ModelSpec. Runs only in child processes: never imports casadi.
+"""The OpenSim side: the .osim rendering of a ModelSpec and the OpenSim tools.
 
-Use :func:`sim.opensim_bridge.run_opensim` from the parent process; importing this package
-in a process that has loaded casadi raises :class:`sim.ProcessBoundaryError`.
+Modules that import ``opensim`` (``build``, ``scale_tool``, ``tasks``, ``worker``) run only in
+child processes started by :func:`sim.osim.bridge.run_opensim`; importing one of them in a
+process that has loaded casadi raises :class:`sim.ProcessBoundaryError`. The parent-side
+modules (``bridge``, ``subject``, ``verification``) never import opensim themselves.
 """
-
-from sim._boundary import require as _require
-
-_require("opensim")

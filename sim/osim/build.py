@@ -7,8 +7,8 @@ from pathlib import Path
 
 import opensim as osim
 
-from sim.geometry import default_pose
-from sim.spec import ModelSpec
+from sim.model.geometry import default_pose
+from sim.model.spec import ModelSpec
 
 HALF_SPACE_ORIENTATION = (0.0, 0.0, -math.pi / 2)  # local +x (inside) = ground -y
 

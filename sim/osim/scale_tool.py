@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import opensim as osim
 
+from sim.model.spec import ModelSpec
 from sim.osim.build import export_osim
-from sim.spec import ModelSpec
 
 #: measurement name -> (marker pairs, bodies scaled by it)
 MEASUREMENTS = {

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import opensim as osim
 
+from sim.model.spec import COORDINATES, ModelSpec
 from sim.osim.build import export_osim
-from sim.spec import COORDINATES, ModelSpec
 
 TASKS = ("version", "export", "evaluate_states", "read_parameters", "scale_to_static_trial",
          "static_marker_errors", "time_inverse_dynamics", "inverse_dynamics_residuals", "node_residuals")

@@ -1,13 +1,17 @@
-"""Gait metrics of a full stride (metrics.json): timing, GRF peaks, joint angles, trunk, realism."""
+"""Gait metrics of a full stride (metrics.json): timing, GRF peaks, joint angles, trunk, realism,
+and how fast a loaded foot slides (real feet land almost at rest; a contact model with friction
+also lets a swinging foot land sliding and be braked by friction, which costs the optimizer
+nothing: docs/validation.md)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.results.fullstride import FullStride
-from sim.results.reference import ANGLES, PERCENT, measured_cycle
+from sim.data.measured import ANGLES, PERCENT, measured_cycle
+from sim.stride.classify import CONTACT_THRESHOLD
+from sim.stride.trajectory import Trajectory
 
-#: realism targets for healthy running at 3.5 m/s (README "Stride"; Fukuchi et al. 2017,
+#: realism targets for healthy running at 3.5 m/s (docs/validation.md; Fukuchi et al. 2017,
 #: Hamner 2010 subject): (low, high)
 REALISM = {"cadence_steps_per_min": (160.0, 185.0), "duty_factor": (0.30, 0.40),
            "peak_vertical_grf_bw": (2.2, 3.0), "peak_swing_knee_flexion_deg": (90.0, 180.0)}
@@ -26,7 +30,7 @@ def _stance_intervals(contact: np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
-def compute_metrics(fs: FullStride) -> dict:
+def compute_metrics(fs: Trajectory) -> dict:
     """All scalar metrics of one stride; angles in degrees, forces in body weights, SI otherwise."""
     deg = np.degrees
     t = fs.time
@@ -89,12 +93,12 @@ def compute_metrics(fs: FullStride) -> dict:
 
 
 def _angle_columns() -> list[str]:
-    from sim.spec import COORDINATES
+    from sim.model.spec import COORDINATES
 
     return [c for c in COORDINATES if c not in ("pelvis_tx", "pelvis_ty")]
 
 
-def cycle_curves(fs: FullStride) -> dict[str, np.ndarray]:
+def cycle_curves(fs: Trajectory) -> dict[str, np.ndarray]:
     """Simulated curves at PERCENT (angles deg, GRF body weights), for plots and RMS."""
     pct = fs.cycle_percent
     curves = {name: np.interp(PERCENT, pct, np.degrees(fs.column(name))) for name in ANGLES}
@@ -103,7 +107,7 @@ def cycle_curves(fs: FullStride) -> dict[str, np.ndarray]:
     return curves
 
 
-def compare_with_measured(fs: FullStride) -> dict:
+def compare_with_measured(fs: Trajectory) -> dict:
     """RMS differences over the gait cycle against the measured subject (deg; body weights)."""
     ref = measured_cycle()
     sim = cycle_curves(fs)
@@ -115,12 +119,12 @@ def compare_with_measured(fs: FullStride) -> dict:
     return out
 
 
-def coordinates_at_range_limit(fs: FullStride, ranges_deg: dict[str, tuple[float, float]],
+def coordinates_at_range_limit(fs: Trajectory, ranges_deg: dict[str, tuple[float, float]],
                                tolerance_deg: float = 0.5) -> dict[str, str]:
     """Coordinates that reach their optimization bound ("lower"/"upper") somewhere in the stride.
 
     A stride touching a bound is shaped by that bound rather than by the muscles and passive
-    structures, so such a result should be read with care (README 'Stride: realism').
+    structures, so such a result should be read with care (docs/validation.md).
     """
     out = {}
     for name, (low, high) in ranges_deg.items():
@@ -130,3 +134,13 @@ def coordinates_at_range_limit(fs: FullStride, ranges_deg: dict[str, tuple[float
         elif angle.max() >= high - tolerance_deg:
             out[name] = "upper"
     return out
+
+
+def loaded_foot_slip(fs: Trajectory, model, side: str = "r") -> dict[str, float]:
+    """Peak slip speed (m/s) of a loaded contact sphere of ``side``'s foot, and where (% of cycle)."""
+    n = fs.q.shape[0]
+    slip = np.abs(np.asarray(model.contact_slip.map(n)(fs.q.T, fs.qd.T)).reshape(n, -1))
+    mine = [j for j, s in enumerate(model.spheres) if s.name.endswith(f"_{side}")]
+    loaded = np.where(fs.sphere_normal_force[:, mine] > CONTACT_THRESHOLD, slip[:, mine], 0.0)
+    node = int(np.argmax(loaded.max(axis=1)))
+    return {"peak_m_per_s": float(loaded.max()), "percent_of_cycle": float(fs.cycle_percent[node])}

@@ -13,18 +13,18 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.opensim_bridge import run_opensim
+from sim.osim.bridge import run_opensim
 
 PELVIS = ("pelvis_tx", "pelvis_ty", "pelvis_tilt")
 
 
-def pelvis_residuals(run_dir: str | Path, solution, body_weight: float, height: float) -> dict:
+def pelvis_residuals(run_dir: str | Path, trajectory, body_weight: float, height: float) -> dict:
     """Max and RMS pelvis residuals, as fractions of body weight (forces) and BW x height (moment)."""
-    from sim.spec import COORDINATES
+    from sim.model.spec import COORDINATES
 
     run_dir = Path(run_dir).resolve()
     nodes = run_opensim("node_residuals", model_path=str(run_dir / "model.osim"),
-                        q=solution.q, qd=solution.qd, qdd=solution.qdd)
+                        q=trajectory.q, qd=trajectory.qd, qdd=trajectory.qdd)
     idx = [COORDINATES.index(c) for c in PELVIS]
     scale = np.array([body_weight, body_weight, body_weight * height])
     node = np.abs(nodes[:, idx]) / scale

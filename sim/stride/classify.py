@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.results.fullstride import CONTACT_THRESHOLD
+#: vertical force (N) above which a foot counts as in contact (classification, metrics, figures)
+CONTACT_THRESHOLD = 20.0
 
 
 @dataclass
@@ -30,20 +31,24 @@ def _stance_count(contact: np.ndarray) -> int:
 
 def counts_as_result(solution, label: str) -> bool:
     """Only a converged running stride is a result."""
-    return bool(solution.converged and label == "running")
+    return bool(solution.report.converged and label == "running")
 
 
 def classify(solution, threshold: float = CONTACT_THRESHOLD) -> GaitClass:
-    """Running: flight phases and alternating single stance; walking: double support, no flight."""
-    _, right, left = solution.full_stride_grf()
+    """Running: flight phases and alternating single stance; walking: double support, no flight.
+
+    ``solution``: a :class:`sim.stride.solve.Solution` (its trajectory and whether it converged).
+    """
+    trajectory = solution.trajectory
+    _, right, left = trajectory.full_stride_grf()
     # drop the last node (it repeats the first of the next stride)
     right, left = right[:-1], left[:-1]
     on_r, on_l = right > threshold, left > threshold
     flight = float(np.mean(~on_r & ~on_l))
     double = float(np.mean(on_r & on_l))
     stances = (_stance_count(on_r), _stance_count(on_l))
-    peak = float(max(right.max(), left.max()) / solution.body_weight)
-    if not solution.converged or not (on_r.any() and on_l.any()):
+    peak = float(max(right.max(), left.max()) / trajectory.body_weight)
+    if not solution.report.converged or not (on_r.any() and on_l.any()):
         label = "failed"
     elif double > 0.5 * min(on_r.mean(), on_l.mean()) and flight > 0:
         label = "hopping"

@@ -1,8 +1,8 @@
 """Initial guesses for the stride problem: measured running (Hamner 2010, subject 02) or standing.
 
-A guess is a :class:`StrideGuess` on a normalized time grid; :class:`sim.stride.problem.StrideProblem`
-resamples it onto its own mesh, so a guess (or a solution, via ``StrideSolution.as_guess``)
-from one mesh warm-starts another.
+A guess is a :class:`StrideGuess` on a normalized time grid; the solver resamples it onto its
+problem's mesh, so a guess (or a solution, via ``Trajectory.as_guess``) from one mesh
+warm-starts another.
 """
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ from pathlib import Path
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from sim.data import RAW_GRF_FILE, RAW_IK_FILE, STRIDE_TABLE, read_table
-from sim.results.storage import read_storage
-from sim.spec import COORDINATES, ModelSpec
+from sim.data.measured import measured_stride
+from sim.model.spec import COORDINATES, ModelSpec
 
-#: vertical force (N) above which a foot is taken to be on the force plate
-STRIKE_THRESHOLD = 50.0
 #: indentation (m) of the lowest contact point in the data-based guess
 GUESS_INDENTATION = 0.004
 
@@ -62,82 +59,28 @@ class StrideGuess:
                            dict(self.info))
 
 
-def _crossings(time: np.ndarray, force: np.ndarray, threshold: float) -> np.ndarray:
-    """Times where ``force`` rises through ``threshold`` (linear interpolation)."""
-    idx = np.where((force[1:] > threshold) & (force[:-1] <= threshold))[0]
-    frac = (threshold - force[idx]) / (force[idx + 1] - force[idx])
-    return time[idx] + frac * (time[idx + 1] - time[idx])
+def equilibrium_tendon_forces(model, q: np.ndarray, qd: np.ndarray, a: np.ndarray, knobs: np.ndarray) -> np.ndarray:
+    """Normalized tendon forces of the compliant muscles solving the Hill equilibrium with
+    d(f_T)/dt = 0 at every node (Newton), for guesses that give no tendon states."""
+    import casadi as ca
 
-
-def foot_strikes(grf_file: Path = RAW_GRF_FILE, threshold: float = STRIKE_THRESHOLD) -> dict[str, np.ndarray]:
-    """Right/left foot-strike times (keys r, l) and toe-off times (r_off, l_off) from vertical GRF."""
-    names, data, _ = read_storage(grf_file)
-    time = data[:, 0]
-    right, left = data[:, names.index("ground_force_vy")], data[:, names.index("1_ground_force_vy")]
-    return {"r": _crossings(time, right, threshold), "l": _crossings(time, left, threshold),
-            "r_off": _crossings(time, -right, -threshold), "l_off": _crossings(time, -left, -threshold)}
-
-
-def _mean_cycle(ik_time: np.ndarray, values: np.ndarray, strikes_r: np.ndarray, strikes_l: np.ndarray,
-                n_phase: int = 201) -> tuple[np.ndarray, float, float]:
-    """Mean stride (right strike to right strike) of ``values`` on ``n_phase`` phase points.
-
-    Returns the mean cycle, the mean stride time and the mean phase of the left strike.
-    """
-    phase = np.linspace(0, 1, n_phase)
-    cycles, periods, left_phases = [], [], []
-    for t0, t1 in zip(strikes_r[:-1], strikes_r[1:], strict=True):
-        if t0 < ik_time[0] or t1 > ik_time[-1] or not 0.5 < t1 - t0 < 1.0:
-            continue
-        left = strikes_l[(strikes_l > t0) & (strikes_l < t1)]
-        if len(left) != 1:
-            continue
-        times = t0 + phase * (t1 - t0)
-        cycles.append(np.column_stack([np.interp(times, ik_time, values[:, j]) for j in range(values.shape[1])]))
-        periods.append(t1 - t0)
-        left_phases.append((left[0] - t0) / (t1 - t0))
-    if not cycles:
-        raise ValueError("no complete right-right stride with one left strike in the data")
-    return np.mean(cycles, axis=0), float(np.mean(periods)), float(np.mean(left_phases))
-
-
-@dataclass(frozen=True)
-class MeasuredStride:
-    """Mean measured stride from right heel strike: coordinates (SI, knee flexion +) on phase 0-1."""
-
-    cycle: np.ndarray  # phase points x COORDINATES
-    stride_time: float  # s
-    left_strike_phase: float
-    contact_time: float  # s, median right-foot contact
-    source: str
-
-
-def derive_measured_stride(ik_file: Path = RAW_IK_FILE, grf_file: Path = RAW_GRF_FILE) -> MeasuredStride:
-    """Mean right-to-right stride of the IK coordinates, cut at force-plate heel strikes."""
-    names, data, _ = read_storage(ik_file)
-    columns = []
-    for c in COORDINATES:
-        values = data[:, names.index(c)]
-        if c not in ("pelvis_tx", "pelvis_ty"):
-            values = np.radians(values)
-        if c.startswith("knee_angle"):
-            values = -values
-        columns.append(values)
-    strikes = foot_strikes(grf_file)
-    cycle, period, left_phase = _mean_cycle(data[:, 0], np.column_stack(columns), strikes["r"], strikes["l"])
-    contact_times = [off - on for on in strikes["r"] for off in strikes["r_off"][strikes["r_off"] > on][:1]]
-    return MeasuredStride(cycle, period, left_phase, float(np.median(contact_times)), str(ik_file))
-
-
-def measured_stride(ik_file: Path | None = None, grf_file: Path | None = None) -> MeasuredStride:
-    """The embedded mean stride (no files given) or one derived from IK and GRF files."""
-    if ik_file is not None or grf_file is not None:
-        return derive_measured_stride(ik_file or RAW_IK_FILE, grf_file or RAW_GRF_FILE)
-    columns, rows, meta = read_table(STRIDE_TABLE)
-    if columns[1:] != list(COORDINATES):
-        raise ValueError(f"{STRIDE_TABLE.name}: columns {columns[1:]} are not {list(COORDINATES)}")
-    return MeasuredStride(rows[:, 1:], meta["stride_time_s"], meta["left_strike_phase"], meta["contact_time_s"],
-                          STRIDE_TABLE.name)
+    compliant = [i for i, c in enumerate(model.compliant) if c]
+    n_m, n_t = model.n_muscles, len(compliant)
+    ft = ca.SX.sym("ft", n_t)
+    lmt, vmt, aa = ca.SX.sym("lmt", n_m), ca.SX.sym("vmt", n_m), ca.SX.sym("a", n_m)
+    ft_all = ca.SX.zeros(n_m)
+    for k, i in enumerate(compliant):
+        ft_all[i] = ft[k]
+    hill = model.muscle_tendon(lmt, vmt, aa, ft_all, ca.SX.zeros(n_m), ca.DM(knobs))[1]
+    residual = ca.vertcat(*[hill[i] for i in compliant])
+    root = ca.rootfinder("equilibrium", "newton", ca.Function("r", [ft, ca.vertcat(lmt, vmt, aa)], [residual]),
+                         {"error_on_fail": False})
+    out = np.zeros((q.shape[0], n_t))
+    for k in range(q.shape[0]):
+        lm, vm, _ = model.muscle_geometry(q[k], qd[k])
+        sol = np.asarray(root(np.full(n_t, 0.3), ca.vertcat(lm, vm, a[k]))).ravel()
+        out[k] = np.clip(np.nan_to_num(sol, nan=0.3), 0.0, 4.0)
+    return out
 
 
 def _sphere_heights(contact, q: np.ndarray) -> np.ndarray:

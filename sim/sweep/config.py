@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sim.spec import ModelSpecError, read_toml
-from sim.stride.config import RunConfig, make_config
+from sim.model.spec import ModelSpecError, read_toml
+from sim.run.config import RunConfig, make_config, resolve_paths
 
 GRID_AXES_EXTRA = ("speed",)
 
@@ -54,8 +54,7 @@ def load_sweep(path: str | Path) -> SweepConfig:
     grid = data.pop("grid", None)
     retries = data.pop("retries", 2)
     name = data.setdefault("name", path.stem)
-    if "model" in data:
-        data["model"] = str((path.parent / data["model"]).resolve())
+    resolve_paths(data, path.parent)
     if not grid:
         raise ModelSpecError(f"{path}: [grid] is missing or empty: give at least one axis with values")
     base = make_config(str(path), **data)
@@ -70,8 +69,8 @@ def load_sweep(path: str | Path) -> SweepConfig:
 
 def check_grid(sweep: SweepConfig) -> None:
     """Every axis known, non-empty, finite, and every value inside its allowed range."""
-    from sim.knobs import validate_knobs
-    from sim.spec import load_spec
+    from sim.model.knobs import validate_knobs
+    from sim.model.spec import load_spec
 
     spec = load_spec(sweep.base.model)
     for axis, values in sweep.grid.items():

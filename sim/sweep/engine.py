@@ -12,8 +12,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sim.results.runfolder import NotARunFolder, check_run_folder, result_fingerprint, versions, write_json
-from sim.spec import ModelSpecError
+from sim.io.atomic import write_json
+from sim.model.spec import ModelSpecError
+from sim.results.runfolder import NotARunFolder, RunFolder
+from sim.results.writer import versions
 from sim.sweep.config import GridPoint, SweepConfig, grid_points, point_config
 from sim.sweep.worker import POINT_FILE, solve_point
 
@@ -46,19 +48,22 @@ def point_state(sweep: SweepConfig, point: GridPoint, folder: Path, model: Calla
     """'done' (finished, valid), 'todo' (absent), 'corrupt' (partial or damaged: solve again) or
     'stale' (finished with another model or stride formulation than ``model()``, the sweep's
     fingerprint of both)."""
-    if not folder.exists() and not folder.with_name(folder.name + ".partial").exists():
+    if not folder.exists() and not any(folder.parent.glob(folder.name + ".partial*")):
         return "todo"
+    run = RunFolder(folder)
     try:
-        check_run_folder(folder)
+        run.check()
         record = json.loads((folder / POINT_FILE).read_text())
-        config = json.loads((folder / "config.json").read_text())
+        config, status = run.config(), run.status()
     except (NotARunFolder, OSError, ValueError):
         return "corrupt"
     expected = point_config(sweep, point).model_dump(mode="json")
     same = all(config.get(k) == expected[k] for k in ("speed", "knobs", "n_intervals", "symmetric"))
-    if not (same and record.get("values") == point.values):
+    # a point counts only if its kept solve converged and its search ran to the end
+    honest = not record.get("counts_as_result") or (status.get("converged") and not status.get("interrupted"))
+    if not (same and honest and record.get("values") == point.values):
         return "corrupt"
-    return "stale" if model is not None and result_fingerprint(folder) != model() else "done"
+    return "stale" if model is not None and run.fingerprint() != model() else "done"
 
 
 def _distance(a: GridPoint, b: GridPoint) -> int:
@@ -67,7 +72,7 @@ def _distance(a: GridPoint, b: GridPoint) -> int:
 
 def _root(sweep: SweepConfig, points: list[GridPoint]) -> GridPoint:
     """The point nearest the model's defaults (the healthy corner) starts the sweep."""
-    from sim.spec import load_spec
+    from sim.model.spec import load_spec
 
     spec = load_spec(sweep.base.model)
     default = {k: v.default for k, v in spec.knobs.items()} | {"speed": sweep.base.speed}
@@ -76,23 +81,24 @@ def _root(sweep: SweepConfig, points: list[GridPoint]) -> GridPoint:
 
 def _expected_fingerprint(sweep: SweepConfig, points: list[GridPoint]) -> Callable[[], str]:
     """The fingerprint of the sweep's model and stride formulation (the default one, as
-    :func:`sim.stride.runner.shared_problem` builds it), computed on first use (a static-trial
+    :func:`sim.run.runner.shared_problem` builds it), computed on first use (a static-trial
     subject is scaled)."""
     from sim.results.runfolder import fingerprint
+    from sim.run.runner import subject_spec
     from sim.stride.problem import formulation
-    from sim.stride.runner import subject_spec
 
     return functools.cache(lambda: fingerprint(subject_spec(point_config(sweep, points[0])), formulation()))
 
 
 def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, scheduler: str | None = None,
               report: Callable[[dict], None] | None = None) -> dict:
-    """Solve every grid point not already solved; return counts. Safe to kill and re-run."""
+    """Solve every grid point not already solved; return counts. Safe to kill and re-run.
+
+    Nothing is written before the points are known to be resumable and the executor (local
+    processes or the Dask scheduler) is reached, so a refused or failed start leaves no trace.
+    """
     out = Path(out_dir)
     points_dir = out / "points"
-    points_dir.mkdir(parents=True, exist_ok=True)
-    write_json(out / "sweep.json", {"sweep": sweep.model_dump(mode="json"), "versions": versions(),
-                                    "started": time.strftime("%Y-%m-%dT%H:%M:%S")})
     points = grid_points(sweep)
     folders = {p: points_dir / p.folder for p in points}
     solved: dict[GridPoint, bool] = {}
@@ -106,21 +112,25 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
                          f"model file, its calibration or the cost weights changed since). Sweep into a new "
                          f"folder; nothing was changed.")
     for p in points:
-        state = states[p]
-        if state == "done":
+        if states[p] == "done":
             solved[p] = json.loads((folders[p] / POINT_FILE).read_text())["counts_as_result"]
-        elif state == "corrupt":
+        elif states[p] == "corrupt":
             corrupt.append(p)
-            shutil.rmtree(folders[p], ignore_errors=True)
-            shutil.rmtree(folders[p].with_name(folders[p].name + ".partial"), ignore_errors=True)
     todo = [p for p in points if p not in solved]
+    executor, client = make_executor(workers, scheduler) if todo else (None, None)
+    points_dir.mkdir(parents=True, exist_ok=True)
+    write_json(out / "sweep.json", {"sweep": sweep.model_dump(mode="json"), "versions": versions(),
+                                    "started": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    for p in corrupt:
+        shutil.rmtree(folders[p], ignore_errors=True)
+        for leftover in points_dir.glob(folders[p].name + ".partial*"):
+            shutil.rmtree(leftover, ignore_errors=True)
     counts = {"points": len(points), "already_solved": len(solved), "corrupt_resolved": len(corrupt),
-              "solved_now": 0, "failed": sum(1 for ok in solved.values() if not ok)}
+              "solved_now": 0, "failed": sum(1 for ok in solved.values() if not ok), "interrupted": 0}
     if report:
         report({"event": "start", **counts, "corrupt": [p.key for p in corrupt]})
     if not todo:
         return counts
-    executor, client = make_executor(workers, scheduler)
     start, durations = time.perf_counter(), []
     running: dict[cf.Future, GridPoint] = {}
     requeued: set[GridPoint] = set()
@@ -143,6 +153,9 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
             for future in done:
                 p = running.pop(future)
                 result = future.result()
+                if result.get("interrupted"):  # not finished: a resumed sweep solves it again
+                    counts["interrupted"] += 1
+                    continue
                 good_now = [g for g, ok in solved.items() if ok]
                 if not result["counts_as_result"] and p not in requeued and good_now:
                     # failed before any neighbour was solved: try again from the solved neighbours

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 
-from sim.results.reference import PERCENT
-from sim.spec import COORDINATES
+from sim.data.measured import PERCENT
+from sim.io.atomic import atomic_file
+from sim.model.spec import COORDINATES
 from sim.sweep.config import SweepConfig, grid_points
 from sim.sweep.worker import POINT_FILE
 
@@ -54,69 +54,98 @@ def write_summary(sweep: SweepConfig, out_dir: str | Path) -> Path:
     out_dir = Path(out_dir)
     table = pd.DataFrame(summary_rows(sweep, out_dir))
     for name, writer in (("summary.parquet", table.to_parquet), ("summary.csv", table.to_csv)):
-        tmp = out_dir / (name + ".tmp")
-        writer(tmp, index=False)
-        os.replace(tmp, out_dir / name)
+        with atomic_file(out_dir / name) as tmp:
+            writer(tmp, index=False)
     return out_dir / "summary.parquet"
 
 
+#: joints whose moments and powers the time series carry (right side; the stride is symmetric or full)
+JOINT_COORDINATES = ("hip_flexion_r", "knee_angle_r", "ankle_angle_r", "lumbar_extension")
+
+
 def write_timeseries(sweep: SweepConfig, out_dir: str | Path) -> Path:
-    """timeseries.nc: variable(axis..., cycle_percent, variable); NaN where no running result."""
+    """timeseries.nc: one variable per quantity over (grid axes..., cycle_percent[, its own dimension]).
+
+    Angles one variable per coordinate (deg, ``ds["hip_flexion_r"]``); joint moments and powers
+    per joint (N m/kg, W/kg; ``ds["hip_flexion_r_moment"]``); ground reaction forces per side and
+    axis (body weights); activations and muscle forces over a ``muscle`` dimension. Every
+    variable carries ``units`` and ``description``; NaN where a point has no running result.
+    """
     import xarray as xr
 
     from sim.cas.model import CasadiModel
-    from sim.results.fullstride import full_stride
-    from sim.results.io import load_run
+    from sim.results.analysis import Analyzer
+    from sim.results.runfolder import RunFolder
 
     out_dir = Path(out_dir)
     axes = list(sweep.grid)
     shape = [len(sweep.grid[a]) for a in axes]
-    names = None
-    data = None
-    models: dict[str, CasadiModel] = {}
+    curves: dict[str, np.ndarray] = {}
+    meta: dict[str, tuple[str, str]] = {}
+    muscles: list[str] = []
+    tools: dict[str, tuple] = {}
     for p in grid_points(sweep):
         folder = out_dir / "points" / p.folder
         marker = folder / POINT_FILE
         if not marker.exists() or not json.loads(marker.read_text())["counts_as_result"]:
             continue
-        solution, spec = load_run(folder)
-        key = spec.model_dump_json()
-        if key not in models:  # CasadiModel caches its functions: one per distinct spec
-            models[key] = CasadiModel(spec)
-        model = models[key]
-        fs = full_stride(solution, model)
-        curves, labels = _curves(fs)
-        if data is None:
-            names = labels
-            data = np.full(shape + [len(PERCENT), len(labels)], np.nan)
-        data[p.index] = curves
-    if data is None:
-        names = ["none"]
-        data = np.full(shape + [len(PERCENT), 1], np.nan)
-    dataset = xr.Dataset(
-        {"timeseries": (axes + ["cycle_percent", "variable"], data)},
-        coords={**{a: sweep.grid[a] for a in axes}, "cycle_percent": PERCENT, "variable": names},
-        attrs={"sweep": sweep.name, "units": "angles deg; forces body weights; activations 0-1"})
+        solution, spec = RunFolder(folder).solution()
+        key = spec.fingerprint()
+        if key not in tools:  # the CasADi model caches its functions: one per distinct model
+            model = CasadiModel(spec)
+            tools[key] = (model, Analyzer(model))
+        model, analyzer = tools[key]
+        fs = solution.full_stride(model)
+        muscles = fs.muscles
+        for name, (values, units, description) in _quantities(fs, analyzer).items():
+            if name not in curves:
+                curves[name] = np.full(shape + list(values.shape), np.nan)
+                meta[name] = (units, description)
+            curves[name][p.index] = values
+    coords = {**{a: sweep.grid[a] for a in axes}, "cycle_percent": PERCENT}
+    if muscles:
+        coords["muscle"] = muscles
+    variables = {}
+    for name, data in curves.items():
+        dims = axes + ["cycle_percent"] + (["muscle"] if data.ndim == len(axes) + 2 else [])
+        units, description = meta[name]
+        variables[name] = xr.Variable(dims, data, attrs={"units": units, "description": description})
+    dataset = xr.Dataset(variables, coords=coords,
+                         attrs={"sweep": sweep.name, "description": "one gait cycle from right heel strike per grid "
+                                "point, resampled to 0-100 %; NaN where the point has no running result"})
     path = out_dir / "timeseries.nc"
-    tmp = out_dir / "timeseries.nc.tmp"
-    dataset.to_netcdf(tmp, engine="scipy")
-    os.replace(tmp, path)
+    with atomic_file(path) as tmp:
+        dataset.to_netcdf(tmp, engine="scipy")
     return path
 
 
-def _curves(fs) -> tuple[np.ndarray, list[str]]:
+def _quantities(fs, analyzer) -> dict[str, tuple[np.ndarray, str, str]]:
+    """name -> (curve at PERCENT (muscle curves: percent x muscle), units, description)."""
     pct = fs.cycle_percent
-    columns, labels = [], []
+
+    def resample(values: np.ndarray) -> np.ndarray:
+        return np.interp(PERCENT, pct, values)
+
+    out = {}
     for i, c in enumerate(COORDINATES):
         if c in ("pelvis_tx", "pelvis_ty"):
             continue
-        columns.append(np.interp(PERCENT, pct, np.degrees(fs.q[:, i])))
-        labels.append(f"{c}_deg")
+        out[c] = (resample(np.degrees(fs.q[:, i])), "deg", f"{c.replace('_', ' ')} angle (OpenSim sign convention)")
+    mass = fs.body_weight / 9.80665
+    moments = analyzer.joint_moments(fs)["total"]
+    for c in JOINT_COORDINATES:
+        i = COORDINATES.index(c)
+        out[f"{c}_moment"] = (resample(moments[:, i] / mass), "N m/kg",
+                              f"{c.replace('_', ' ')} moment of muscles and passive structures per body mass")
+        out[f"{c}_power"] = (resample(moments[:, i] * fs.qd[:, i] / mass), "W/kg",
+                             f"{c.replace('_', ' ')} joint power (moment x angular velocity) per body mass")
     for side in ("r", "l"):
-        for axis, j in (("horizontal", 0), ("vertical", 1)):
-            columns.append(np.interp(PERCENT, pct, fs.grf[side][:, j] / fs.body_weight))
-            labels.append(f"grf_{side}_{axis}_bw")
-    for j, m in enumerate(fs.muscle_names):
-        columns.append(np.interp(PERCENT, pct, fs.activation[:, j]))
-        labels.append(f"{m}_activation")
-    return np.column_stack(columns), labels
+        for axis, j in (("fore_aft", 0), ("vertical", 1)):
+            out[f"grf_{side}_{axis}"] = (resample(fs.grf[side][:, j] / fs.body_weight), "body weights",
+                                         f"{'right' if side == 'r' else 'left'} foot {axis.replace('_', '-')} "
+                                         "ground reaction force (+ forward / up)")
+    out["activation"] = (np.column_stack([resample(fs.activation[:, j]) for j in range(len(fs.muscles))]), "1",
+                         "muscle activation (0-1)")
+    out["muscle_force"] = (np.column_stack([resample(fs.muscle_force[:, j]) for j in range(len(fs.muscles))]), "N",
+                           "muscle-tendon (tendon) force")
+    return out

@@ -12,11 +12,13 @@ POINT_FILE = "point.json"
 def solve_point(task: dict) -> dict:
     """Solve ``task['config']`` into ``task['out']`` trying ``task['guesses']`` in turn (the first as a multi-start).
 
-    Writes ``point.json`` (atomically) last: its presence marks the point as finished.
+    Writes ``point.json`` (atomically) last: its presence marks the point as finished. A point
+    whose solve was interrupted (Ctrl-C, a cancelled job) is not finished: it gets no
+    ``point.json``, so a resumed sweep solves it again.
     """
-    from sim.results.runfolder import write_json
-    from sim.stride.config import RunConfig
-    from sim.stride.runner import run_stride, shared_problem
+    from sim.io.atomic import write_json
+    from sim.run.config import RunConfig
+    from sim.run.runner import run_stride, shared_problem
 
     start = time.perf_counter()
     out = Path(task["out"])
@@ -32,14 +34,16 @@ def solve_point(task: dict) -> dict:
         # stride times); retries are single starts from the next guess
         config = base.model_copy(update={"guess": guess if guess in ("data", "random") else Path(guess),
                                          "starts": base.starts if k == 0 else 1})
-        status = run_stride(config, out, problem=problem, log=lambda m: None, check_residuals=False)
+        status = run_stride(config, out, problem=problem, log=lambda m: None, check_residuals=False, overwrite=True)
         attempts.append({"guess": str(guess), "ipopt_status": status["ipopt_status"],
                          "gait": status["gait"]["label"], "iterations": status["iterations"],
                          "solve_time_s": status["solve_time_s"], "starts": status.get("starts", [])})
         tried.update(r["start"] for r in status.get("starts", []))
-        if status["counts_as_result"]:
+        if status["counts_as_result"] or status.get("interrupted"):
             break
-    record = {"values": task["values"], "counts_as_result": bool(status.get("counts_as_result")),
+    interrupted = bool(status.get("interrupted"))
+    record = {"values": task["values"], "counts_as_result": bool(status.get("counts_as_result")) and not interrupted,
               "attempts": attempts, "wall_time_s": time.perf_counter() - start, "worker_pid": os.getpid()}
-    write_json(out / POINT_FILE, record)
-    return {"folder": out.name, **record}
+    if not interrupted:
+        write_json(out / POINT_FILE, record)
+    return {"folder": out.name, "interrupted": interrupted, **record}

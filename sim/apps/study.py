@@ -1,0 +1,242 @@
+"""The hip-extension study: figures over a stiffness x strength sweep and a summary from the numbers.
+
+The hypotheses (running-coach literature) are checked, not assumed: each is stated with the
+direction the model shows and by how much; where the model disagrees, the summary says so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import sim.figures  # noqa: F401  (chooses the headless backend)
+from sim.io.atomic import write_json, write_text
+
+STIFFNESS, STRENGTH = "hip_flexor_stiffness", "glute_strength"
+HEATMAPS = [
+    ("analysis.ratios.plantar_flexor_share_of_propulsion", "plantar-flexor share of propulsion", 100, "%"),
+    ("peak_hip_extension_deg", "peak hip extension", 1, "deg"),
+    ("lumbar_extension_peak_deg", "peak lumbar extension", 1, "deg"),
+    ("pelvic_tilt_mean_deg", "mean pelvic tilt (- anterior)", 1, "deg"),
+    ("analysis.ratios.hamstrings_share_of_hip_extension_work", "hamstrings share of hip-extension work", 100, "%"),
+]
+# (metric, knob, expected sign of the metric's change as the knob moves from healthy to its far end
+# (stiffness 1 -> max, strength 1 -> min), statement)
+HYPOTHESES = [
+    ("analysis.ratios.plantar_flexor_share_of_propulsion", STIFFNESS, +1,
+     "tighter hip flexors shift propulsion to the ankle plantar flexors"),
+    ("peak_hip_extension_deg", STIFFNESS, -1, "tighter hip flexors reduce peak hip extension"),
+    ("lumbar_extension_peak_deg", STIFFNESS, +1, "tighter hip flexors increase lumbar extension"),
+    ("pelvic_tilt_mean_deg", STIFFNESS, -1, "tighter hip flexors increase anterior pelvic tilt"),
+    ("analysis.ratios.hamstrings_share_of_hip_extension_work", STRENGTH, +1,
+     "weaker glutes make the hamstrings take over hip-extension work"),
+]
+
+
+def _results(everything):
+    """The rows of summary.parquet that are converged running strides."""
+    return everything[everything["status"] == "result"]
+
+
+def _grid(table, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    pivot = table.pivot_table(index=STRENGTH, columns=STIFFNESS, values=column).sort_index(ascending=False)
+    return pivot.columns.to_numpy(), pivot.index.to_numpy(), pivot.to_numpy()
+
+
+def heatmaps(sweep_dir: Path, table) -> Path:
+    fig, axes = plt.subplots(1, len(HEATMAPS), figsize=(4.2 * len(HEATMAPS), 3.8), dpi=110)
+    for ax, (column, title, factor, unit) in zip(axes, HEATMAPS, strict=True):
+        if column not in table:
+            ax.set_axis_off()
+            continue
+        x, y, z = _grid(table, column)
+        image = ax.imshow(z * factor, cmap="viridis", aspect="auto")
+        ax.set_xticks(range(len(x)), [f"{v:g}" for v in x])
+        ax.set_yticks(range(len(y)), [f"{v:g}" for v in y])
+        ax.set_xlabel("hip-flexor stiffness (1 = healthy)")
+        ax.set_ylabel("gluteus strength (fraction)")
+        ax.set_title(title, fontsize=10)
+        for (i, j), v in np.ndenumerate(z * factor):
+            if np.isfinite(v):
+                ax.text(j, i, f"{v:.0f}", ha="center", va="center", color="w", fontsize=8)
+        fig.colorbar(image, ax=ax, label=unit, shrink=0.8)
+    fig.tight_layout()
+    path = sweep_dir / "heatmaps.png"
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def line_plots(sweep_dir: Path, table) -> Path:
+    fig, axes = plt.subplots(2, len(HEATMAPS), figsize=(4 * len(HEATMAPS), 6.5), dpi=110, sharex="row")
+    for col, (column, title, factor, unit) in enumerate(HEATMAPS):
+        if column not in table:
+            continue
+        for row, (knob, other) in enumerate(((STIFFNESS, STRENGTH), (STRENGTH, STIFFNESS))):
+            ax = axes[row, col]
+            for value, group in table.groupby(other):
+                group = group.sort_values(knob)
+                ax.plot(group[knob], group[column] * factor, "o-", label=f"{other} {value:g}")
+            ax.set_xlabel(knob.replace("_", " "))
+            ax.set_ylabel(f"{title} ({unit})", fontsize=8)
+            if col == 0:
+                ax.legend(fontsize=7)
+    fig.tight_layout()
+    path = sweep_dir / "lines.png"
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def _corner_runs(sweep_dir: Path, table) -> tuple[Path, Path]:
+    healthy = table.loc[(table[STIFFNESS] - 1).abs().add((table[STRENGTH] - 1).abs()).idxmin()]
+    worst = table.loc[(table[STIFFNESS] - table[STRENGTH]).idxmax()]
+    return sweep_dir / "points" / healthy["point"], sweep_dir / "points" / worst["point"]
+
+
+def power_and_contributions(sweep_dir: Path, table) -> Path:
+    from sim.cas.model import CasadiModel
+    from sim.model.spec import COORDINATES
+    from sim.results.analysis import JOINTS, Analyzer
+    from sim.results.runfolder import RunFolder
+
+    runs = _corner_runs(sweep_dir, table)
+    labels = ["healthy", "most restricted (stiff hip flexors, weak glutes)"]
+    colours = ["#1f77b4", "#d62728"]
+    fig, axes = plt.subplots(1, 4, figsize=(17, 3.8), dpi=110)
+    contributions = []
+    for run, label, colour in zip(runs, labels, colours, strict=True):
+        solution, spec = RunFolder(run).solution()
+        model = CasadiModel(spec)
+        fs = solution.full_stride(model)
+        analyzer = Analyzer(model)
+        moments = analyzer.joint_moments(fs)["total"]
+        mass = fs.body_weight / 9.80665
+        for ax, joint in zip(axes[:3], ("hip", "knee", "ankle"), strict=True):
+            c = COORDINATES.index(JOINTS[joint])
+            ax.plot(fs.cycle_percent, moments[:, c] * fs.qd[:, c] / mass, color=colour, label=label)
+            ax.set_title(f"{joint} power (W/kg)")
+            ax.set_xlabel("gait cycle (%)")
+        contributions.append(RunFolder(run).metrics()["analysis"]["contributors"])
+    axes[0].legend(fontsize=7)
+    muscles = ["soleus_r", "gastroc_r", "glut_max_r", "hamstrings_r", "vasti_r", "rect_fem_r", "iliacus_r", "psoas_r"]
+    width = 0.4
+    for k, (contrib, colour) in enumerate(zip(contributions, colours, strict=True)):
+        values = [contrib[m]["propulsive_impulse_bw_s"] * 1000 for m in muscles]
+        axes[3].bar(np.arange(len(muscles)) + k * width, values, width, color=colour, label=labels[k])
+    axes[3].set_xticks(np.arange(len(muscles)) + width / 2, [m[:-2] for m in muscles], rotation=45, fontsize=8)
+    axes[3].set_title("propulsive impulse contribution (BW ms)")
+    fig.tight_layout()
+    path = sweep_dir / "power_and_contributions.png"
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def _knob_line(table, knob: str):
+    """Points along ``knob`` with the other knob healthy, ordered from healthy to the far end
+    (stiffness rising, strength falling); also the other knob's name and healthy value."""
+    other = STRENGTH if knob == STIFFNESS else STIFFNESS
+    healthy_other = table[other].max() if other == STRENGTH else table[other].min()
+    line = table[np.isclose(table[other], healthy_other)].sort_values(knob, ascending=knob == STIFFNESS)
+    return line, other, healthy_other
+
+
+def hypotheses(table) -> list[dict]:
+    """Each hypothesis: change from healthy to the far end of its knob (other knob healthy)."""
+    rows = []
+    for column, knob, expected, statement in HYPOTHESES:
+        line, _, _ = _knob_line(table, knob)
+        if column not in table or len(line) < 2:
+            rows.append({"statement": statement, "verdict": "not testable (too few converged points)"})
+            continue
+        start, end = line.iloc[0], line.iloc[-1]
+        change = float(end[column] - start[column])
+        steps = np.sign(np.diff(line[column].to_numpy())) == expected
+        agrees = np.sign(change) == expected and abs(change) > 1e-9
+        rows.append({"statement": statement, "metric": column, "knob": knob,
+                     "from": {knob: float(start[knob]), "value": float(start[column])},
+                     "to": {knob: float(end[knob]), "value": float(end[column])}, "change": change,
+                     "steps_in_expected_direction": f"{int(steps.sum())} of {len(steps)}",
+                     "verdict": "supported" if agrees else "NOT supported by the model"})
+    return rows
+
+
+#: stride descriptors reported along each knob (not hypotheses: what else the model changed)
+STRIDE_DESCRIPTORS = [("cadence_steps_per_min", "cadence (steps/min)", "{:.0f}"),
+                      ("peak_swing_knee_flexion_deg", "swing knee flexion (deg)", "{:.0f}"),
+                      ("objective", "objective (effort per distance)", "{:.3f}"),
+                      ("hip_extension_at_toe_off_deg", "hip extension at toe-off (deg; measured runner 24)",
+                       "{:.1f}"),
+                      ("peak_hip_extension_percent", "gait-cycle % of peak hip extension (measured runner 42, "
+                       "toe-off at 36)", "{:.0f}"),
+                      ("analysis.passive.peak_passive_force_per_max_isometric.iliacus_r",
+                       "iliacus peak passive force (x its maximal isometric force)", "{:.1f}"),
+                      ("analysis.passive.passive_share_of_muscle_positive_work",
+                       "passive fibre recoil (share of muscle positive work)", "{:.0%}")]
+
+
+def knob_lines(table) -> list[str]:
+    """One line per knob and descriptor: the values along that knob with the other knob healthy."""
+    lines = []
+    for knob in (STIFFNESS, STRENGTH):
+        line, other, healthy_other = _knob_line(table, knob)
+        if len(line) < 2:
+            continue
+        for column, label, fmt in STRIDE_DESCRIPTORS:
+            if column in line:
+                values = ", ".join(fmt.format(v) for v in line[column])
+                knob_values = ", ".join(f"{v:g}" for v in line[knob])
+                lines.append(f"- {label} along {knob} {knob_values} ({other} {healthy_other:g}): {values}")
+    return lines
+
+
+def summary_text(everything, hypothesis_rows: list[dict]) -> str:
+    table = _results(everything)
+    lines = [f"# Hip-extension study: {len(table)} of {len(everything)} grid points are converged running strides", ""]
+    realism = [c for c in table.columns if c.startswith("realism.") and c.endswith(".ok")]
+    if realism:
+        ok = table[realism].all(axis=1).sum()
+        lines.append(f"{ok} of {len(table)} results pass every realism check of the healthy-running targets. "
+                     "Treat the rest as qualitative.")
+        lines.append("")
+    for row in hypothesis_rows:
+        if "change" not in row:
+            lines.append(f"- {row['statement']}: {row['verdict']}.")
+            continue
+        factor = 100 if "share" in row["metric"] else 1
+        unit = " percentage points" if factor == 100 else " deg"
+        lines.append(f"- {row['statement']}: {row['verdict']}. From {row['knob']} {row['from'][row['knob']]:g} to "
+                     f"{row['to'][row['knob']]:g}, {row['metric'].split('.')[-1].replace('_', ' ')} went from "
+                     f"{row['from']['value'] * factor:.1f} to {row['to']['value'] * factor:.1f} "
+                     f"({row['change'] * factor:+.1f}{unit}); {row['steps_in_expected_direction']} steps "
+                     f"along the knob go the expected way.")
+    lines += ["", "What else changed along the knobs:"] + knob_lines(table)
+    if realism:
+        failing = {c.split(".")[1]: int((~table[c].astype(bool)).sum()) for c in realism}
+        lines.append("- realism checks failed (points): " + ", ".join(f"{k} {v}" for k, v in failing.items() if v))
+    at_bound = {c.split(".", 1)[1]: int(table[c].notna().sum()) for c in table.columns
+                if c.startswith("coordinates_at_range_limit.")}
+    if any(at_bound.values()):
+        lines.append("- coordinates at their optimization bound (points; the bound, not the model, limits them): "
+                     + ", ".join(f"{k} {v}" for k, v in at_bound.items() if v))
+    return "\n".join(lines) + "\n"
+
+
+def write_study(sweep_dir: str | Path) -> list[Path]:
+    """All figures and summary.md for a stiffness x strength sweep folder."""
+    import pandas as pd
+
+    sweep_dir = Path(sweep_dir)
+    everything = pd.read_parquet(sweep_dir / "summary.parquet")
+    table = _results(everything)
+    if STIFFNESS not in table or STRENGTH not in table or len(table) < 2:
+        raise ValueError(f"{sweep_dir}: the study needs a sweep over {STIFFNESS} and {STRENGTH} with converged points")
+    paths = [heatmaps(sweep_dir, table), line_plots(sweep_dir, table), power_and_contributions(sweep_dir, table)]
+    rows = hypotheses(table)
+    summary = sweep_dir / "summary.md"
+    write_text(summary, summary_text(everything, rows))
+    write_json(sweep_dir / "hypotheses.json", rows)
+    return [*paths, summary]

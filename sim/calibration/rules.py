@@ -1,0 +1,222 @@
+"""Tendon slack lengths by two rules, one per tendon model.
+
+Rigid tendons: the muscle-tendon length is evaluated over the joint ranges of running (hip
+-30..60 deg, knee 0..120 deg, ankle -30..25 deg, lumbar -20..20 deg, every combination of the
+joints it crosses); the tendon slack length is set so that, with the tendon at slack length,
+the fibre is at its optimal length at the middle of that length range. Muscles then operate
+across the plateau of their force-length curve, as sarcomere-length measurements suggest for
+most limb muscles during movement (Burkholder & Lieber 2001, J Exp Biol 204:1529).
+
+Compliant tendons (the plantar flexors): the fibre is at its optimal length, with the tendon
+at slack length, at the *longest* muscle-tendon length of the measured running stride (the
+embedded Hamner subject). A loaded Achilles tendon stretches, so the active fibre then works
+below optimal length, on the ascending limb, where the soleus works in running (Rubenson et
+al. 2012, J Exp Biol 215:3539: 0.65-0.99 L0, 0.88 L0 at peak activation). The middle-of-range
+rule put the soleus at 1.3-1.5 L0 in stance, on the descending limb, in every stride the model
+made, measured or predicted (README 'Model').
+
+Iliopsoas (iliacus and psoas, one shortening for both): the healthy muscle-tendon units are
+shorter than the rigid-tendon rule makes them, by the amount that puts the simulated modified
+Thomas test (:mod:`sim.calibration.thomas`) at the mean of healthy athletes, -11.9 deg (Harvey 1998, Br J
+Sports Med 32:68, 117 athletes, SD 9 deg). Without it the model's passive hip extension is
+stopped only by the passive joint moment, near -45 deg. The ``hip_flexor_stiffness`` knob
+shortens them further (a contracture), linearly, so that its maximum (4) sits
+:data:`TIGHTEST_SD` standard deviations tighter than the healthy mean (+15.1 deg).
+
+Passive fibre stiffness by another rule: one passive fibre strain for all leg muscles (the
+iliopsoas excepted: it keeps the De Groote-Fregly default; its tightness is the contracture
+above), the smallest of
+:data:`PASSIVE_STRAIN_GRID` for which, in postures healthy adults reach passively
+(:data:`PASSIVE_REFERENCE_POSTURES`), no muscle adds more than :data:`PASSIVE_MOMENT_LIMIT`
+of passive joint moment. Measured passive joint moments there
+are of the order of tens of N m (Riener & Edrich 1999; Silder et al. 2007); with the De
+Groote-Fregly default strain (0.6) and these fixed-point paths some muscles give hundreds.
+
+``python -m sim.calibration.rules`` prints the values; models/runner2d.toml carries them and tests
+check that the file and the rules agree.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+from sim.model.geometry import muscle_lengths
+from sim.model.spec import COORDINATES, ModelSpec, load_spec
+
+#: ``tendon_slack_source`` of each rule in models/runner2d.toml
+RIGID_TENDON_RULE, COMPLIANT_TENDON_RULE = "operating_range_rule", "running_stride_longest_rule"
+THOMAS_RULE = "thomas_test_rule"
+ILIOPSOAS = ("iliacus", "psoas")
+#: modified Thomas test of healthy athletes (Harvey 1998): mean and SD of the hip angle, deg
+HEALTHY_THOMAS_DEG, THOMAS_SD_DEG = -11.9, 9.0
+#: the hip_flexor_stiffness knob's maximum sits this many SDs tighter than the healthy mean
+TIGHTEST_SD = 3.0
+RUNNING_RANGE_DEG = {"hip_flexion": (-30.0, 60.0), "knee_angle": (0.0, 120.0), "ankle_angle": (-30.0, 25.0),
+                     "lumbar_extension": (-20.0, 20.0)}
+GRID_POINTS = 7
+
+
+def length_range(spec: ModelSpec) -> dict[str, tuple[float, float]]:
+    """Min and max muscle-tendon length of each right-side muscle over the running range."""
+    axes = {k: np.radians(np.linspace(*v, GRID_POINTS)) for k, v in RUNNING_RANGE_DEG.items()}
+    lengths: dict[str, list[float]] = {}
+    for hip, knee, ankle, lumbar in itertools.product(*axes.values()):
+        q = {c: 0.0 for c in COORDINATES}
+        q.update({"hip_flexion_r": hip, "knee_angle_r": knee, "ankle_angle_r": ankle, "lumbar_extension": lumbar})
+        for name, value in muscle_lengths(spec, q).items():
+            if name.endswith("_r"):
+                lengths.setdefault(name[:-2], []).append(value)
+    return {name: (min(v), max(v)) for name, v in lengths.items()}
+
+
+def measured_stride_longest_lengths(spec: ModelSpec) -> dict[str, float]:
+    """Longest muscle-tendon length of each right-side muscle over the embedded measured stride."""
+    from sim.data.measured import measured_stride
+
+    longest: dict[str, float] = {}
+    for row in measured_stride().cycle:
+        for name, value in muscle_lengths(spec, dict(zip(COORDINATES, map(float, row), strict=True))).items():
+            if name.endswith("_r"):
+                longest[name[:-2]] = max(longest.get(name[:-2], -math.inf), value)
+    return longest
+
+
+def tendon_slack_rule(muscle) -> str:
+    """Which rule sets this muscle's tendon slack length (see the module docstring)."""
+    if muscle.name in ILIOPSOAS:
+        return THOMAS_RULE
+    return COMPLIANT_TENDON_RULE if muscle.compliant_tendon else RIGID_TENDON_RULE
+
+
+def _length_rule_slack_lengths(spec: ModelSpec) -> dict[str, float]:
+    """Tendon slack lengths by the length rules alone (the iliopsoas by the rigid-tendon rule)."""
+    ranges = length_range(spec)
+    longest = measured_stride_longest_lengths(spec)
+    out = {}
+    for m in spec.muscles:
+        along = m.optimal_fiber_length * math.cos(m.pennation_angle)  # fibre along the tendon at optimum
+        target = longest[m.name] if m.compliant_tendon else 0.5 * sum(ranges[m.name])
+        out[m.name] = target - along
+    return out
+
+
+def _with_iliopsoas(spec: ModelSpec, slack: dict[str, float], per_unit: float) -> ModelSpec:
+    knob = spec.knobs["hip_flexor_stiffness"].model_copy(update={"tendon_shortening_per_unit": per_unit})
+    muscles = [m.model_copy(update={"tendon_slack_length": slack[m.name]}) if m.name in ILIOPSOAS else m
+               for m in spec.muscles]
+    return spec.model_copy(update={"muscles": muscles, "knobs": {**spec.knobs, "hip_flexor_stiffness": knob}})
+
+
+def rule_iliopsoas_contracture(spec: ModelSpec, base: dict[str, float] | None = None) -> tuple[float, float]:
+    """(healthy shortening of the iliopsoas below the rigid-tendon rule, knob shortening per unit), m.
+
+    ``base``: the length rules' slack lengths, if the caller has them already.
+    """
+    from scipy.optimize import brentq
+
+    from sim.calibration.thomas import thomas_test
+
+    base = base or _length_rule_slack_lengths(spec)
+    knob = spec.knobs["hip_flexor_stiffness"]
+
+    def healthy_angle(shortening: float) -> float:
+        slack = {m: base[m] - shortening for m in ILIOPSOAS}
+        return thomas_test(_with_iliopsoas(spec, slack, 0.0), knob.default).thomas_angle_deg
+
+    healthy = brentq(lambda d: healthy_angle(d) - HEALTHY_THOMAS_DEG, 0.0, 0.05, xtol=1e-7)
+    slack = {m: base[m] - healthy for m in ILIOPSOAS}
+    tightest = HEALTHY_THOMAS_DEG + TIGHTEST_SD * THOMAS_SD_DEG
+    per_unit = brentq(lambda u: thomas_test(_with_iliopsoas(spec, slack, u), knob.maximum).thomas_angle_deg
+                      - tightest, 0.0, 0.01, xtol=1e-8)
+    return healthy, per_unit
+
+
+def rule_tendon_slack_lengths(spec: ModelSpec, healthy_shortening: float | None = None) -> dict[str, float]:
+    """Tendon slack length of each muscle by its rule (rigid tendon, compliant tendon, iliopsoas).
+
+    ``healthy_shortening``: the iliopsoas' (from :func:`rule_iliopsoas_contracture`), if known.
+    """
+    out = _length_rule_slack_lengths(spec)
+    if healthy_shortening is None:
+        healthy_shortening, _ = rule_iliopsoas_contracture(spec, out)
+    for name in ILIOPSOAS:
+        out[name] -= healthy_shortening
+    return {name: round(value, 4) for name, value in out.items()}
+
+
+#: postures (deg) a healthy adult reaches passively, and the coordinate whose moment is checked
+PASSIVE_REFERENCE_POSTURES = {
+    "straight-leg raise 60 deg": ({"hip_flexion_r": 60.0}, "hip_flexion_r"),
+    "ankle dorsiflexion 20 deg, knee straight": ({"ankle_angle_r": 20.0}, "ankle_angle_r"),
+    "quadriceps stretch: hip extension 10 deg, knee flexion 110 deg": (
+        {"hip_flexion_r": -10.0, "knee_angle_r": 110.0}, "knee_angle_r"),
+    "hip flexion 110 deg, knee flexed 90 deg": ({"hip_flexion_r": 110.0, "knee_angle_r": 90.0}, "hip_flexion_r"),
+    "ankle plantarflexion 40 deg": ({"ankle_angle_r": -40.0}, "ankle_angle_r"),
+}
+PASSIVE_MOMENT_LIMIT = 30.0  # N m, per muscle
+DEFAULT_PASSIVE_STRAIN = 0.6  # De Groote et al. (2016)
+PASSIVE_STRAIN_GRID = (DEFAULT_PASSIVE_STRAIN, 1.0, 1.5, 2.0, 2.5, 3.0)
+#: muscles the rule leaves alone: the iliopsoas has its own calibration (Thomas test); the trunk is not a leg
+PASSIVE_RULE_EXEMPT = ("iliacus", "psoas", "ercspn", "extobl")
+
+
+def passive_moments_by_muscle(spec: ModelSpec) -> dict[str, dict[str, float]]:
+    """Passive fibre moment (N m, rigid tendon, zero activation) of each right-side muscle
+    in each reference posture, at the coordinate the posture tests."""
+    from sim.cas.model import CasadiModel  # CasADi only here: calibration itself stays light
+
+    # rigid tendons: the passive fibre force then follows from the posture alone (the
+    # geometry does not depend on tendon compliance, so one model serves both)
+    rigid = [m.model_copy(update={"compliant_tendon": False}) for m in spec.muscles]
+    model = CasadiModel(spec.model_copy(update={"muscles": rigid}))
+    n = model.n_muscles
+    knobs = np.ones(len(model.knob_names))
+    out: dict[str, dict[str, float]] = {}
+    for label, (angles, coordinate) in PASSIVE_REFERENCE_POSTURES.items():
+        q = np.zeros(len(COORDINATES))
+        for name, deg in angles.items():
+            q[COORDINATES.index(name)] = math.radians(deg)
+        lmt, vmt, arms = model.muscle_geometry(q, np.zeros_like(q))
+        passive = np.array(model.muscle_tendon(lmt, vmt, np.zeros(n), np.zeros(n), np.zeros(n), knobs)[5]).ravel()
+        moment = np.array(arms)[:, COORDINATES.index(coordinate)] * passive
+        for i, name in enumerate(model.muscle_names):
+            if name.endswith("_r"):
+                out.setdefault(name[:-2], {})[label] = float(moment[i])
+    return out
+
+
+def with_leg_passive_strain(spec: ModelSpec, strain: float) -> ModelSpec:
+    """``spec`` with every leg muscle (not :data:`PASSIVE_RULE_EXEMPT`) at ``strain``."""
+    return spec.model_copy(update={"muscles": [
+        m if m.name in PASSIVE_RULE_EXEMPT else m.model_copy(update={"passive_fiber_strain_at_one_norm_force": strain})
+        for m in spec.muscles]})
+
+
+def rule_passive_fiber_strain(spec: ModelSpec) -> float:
+    """The leg muscles' passive fibre strain by the passive range-of-motion rule."""
+    for strain in PASSIVE_STRAIN_GRID:
+        moments = passive_moments_by_muscle(with_leg_passive_strain(spec, strain))
+        if all(abs(v) <= PASSIVE_MOMENT_LIMIT for by_posture in moments.values() for v in by_posture.values()):
+            return strain
+    raise ValueError(f"no passive strain in {PASSIVE_STRAIN_GRID} meets the {PASSIVE_MOMENT_LIMIT} N m limit")
+
+
+def main() -> None:
+    """Print every rule's values and the passive moments they give."""
+    spec = load_spec()
+    ranges = length_range(spec)
+    longest = measured_stride_longest_lengths(spec)
+    rules = {m.name: tendon_slack_rule(m) for m in spec.muscles}
+    healthy, per_unit = rule_iliopsoas_contracture(spec)
+    for name, slack in rule_tendon_slack_lengths(spec, healthy).items():
+        lo, hi = ranges[name]
+        print(f"{name:12s} MTU {lo:.4f}-{hi:.4f} m (running box), longest in the measured stride "
+              f"{longest[name]:.4f} m  tendon_slack_length = {slack:.4f} ({rules[name]})")
+    print(f"iliopsoas: healthy shortening {healthy:.4f} m (Thomas {HEALTHY_THOMAS_DEG} deg); "
+          f"hip_flexor_stiffness tendon_shortening_per_unit = {per_unit:.5f}")
+    print(f"leg muscles: passive_fiber_strain_at_one_norm_force = {rule_passive_fiber_strain(spec)}")
+    for name, moments in passive_moments_by_muscle(spec).items():
+        print(f"{name:12s} passive moments (N m): " + ", ".join(f"{k}: {v:.1f}" for k, v in moments.items()))

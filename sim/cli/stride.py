@@ -1,0 +1,176 @@
+"""``stridesim run | sweep | study``: stride optimizations, parameter sweeps and the study."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.common import console, fail
+
+
+def _parse_knobs(values: list[str] | None) -> dict[str, float]:
+    knobs = {}
+    for item in values or []:
+        name, sep, value = item.partition("=")
+        try:
+            knobs[name.strip()] = float(value)
+        except ValueError:
+            fail(f"--knob expects NAME=VALUE, got {item!r}")
+        if not sep:
+            fail(f"--knob expects NAME=VALUE, got {item!r}")
+    return knobs
+
+
+def run(
+    experiment: Annotated[Path | None, typer.Argument(help="Experiment file (TOML); default: the baseline.")] = None,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Run folder (default runs/<name>).")] = None,
+    speed: Annotated[float | None, typer.Option(help="Average running speed (m/s), (0, 8].")] = None,
+    n_intervals: Annotated[int | None, typer.Option(help="Mesh intervals (>= 5).")] = None,
+    knob: Annotated[list[str] | None, typer.Option(help="Knob as NAME=VALUE (repeatable).")] = None,
+    guess: Annotated[str | None, typer.Option(help="'data', 'random' or a run folder to warm-start from.")] = None,
+    max_iter: Annotated[int | None, typer.Option(help="IPOPT iteration limit.")] = None,
+    starts: Annotated[int | None, typer.Option(help="Initial guesses tried, 1-8 (lowest-cost running stride kept).")] = None,
+    figures: Annotated[bool, typer.Option(help="Write the comparison figure.")] = True,
+    overwrite: Annotated[bool, typer.Option(help="Replace a result already in the output folder (a failed solve "
+                                                 "never replaces one: it is written beside it, to NAME.failed).")] = False,
+) -> None:
+    """Optimize a running stride (predictive simulation) and write its run folder and figures."""
+    from sim.model.spec import ModelSpecError
+    from sim.run.config import load_experiment, make_config
+
+    overrides = {"speed": speed, "n_intervals": n_intervals, "guess": guess, "max_iter": max_iter, "starts": starts}
+    knobs = _parse_knobs(knob)
+    try:
+        if experiment is not None:
+            config = load_experiment(experiment, **overrides)
+            if knobs:
+                config = make_config(str(experiment), **{**config.model_dump(), "knobs": {**config.knobs, **knobs}})
+        else:
+            config = make_config(**overrides, knobs=knobs)
+    except ModelSpecError as exc:
+        fail(str(exc))
+    out = out or Path("runs") / config.name
+    from sim.results.writer import ResultExists, check_target
+
+    try:
+        check_target(out, overwrite)
+    except ResultExists as exc:
+        fail(str(exc))
+    _run_with_progress(config, out, figures, overwrite)
+
+
+def _run_with_progress(config, out: Path, figures: bool, overwrite: bool) -> None:
+    from sim.run.runner import run_stride
+
+    def report(entry: dict) -> None:
+        if entry["iteration"] % 10 == 0:
+            console.print(f"  iter {entry['iteration']:4d}  objective {entry['objective']:.5g}  "
+                          f"infeasibility {entry['infeasibility']:.2e}  {entry['elapsed_s']:6.1f} s")
+
+    status = run_stride(config, out, report=report, log=lambda m: console.print(f"[dim]{m}[/]"), overwrite=overwrite)
+    written = Path(status.get("written_to", out))
+    gait = status["gait"]
+    if len(status.get("starts", [])) > 1:
+        print(f"kept start: {next(r['start'] for r in status['starts'] if r['chosen'])}")
+    verdict = "a running stride" if status["counts_as_result"] else "NOT a result"
+    print(f"{status['ipopt_status']} after {status['iterations']} iterations in {status['solve_time_s']:.1f} s: "
+          f"{gait['label']} -> {verdict}")
+    from sim.results.runfolder import METRICS, VS_MEASURED, RunFolder
+
+    if (written / METRICS).exists():
+        m = RunFolder(written).metrics()
+        print(f"cadence {m['cadence_steps_per_min']:.0f} steps/min, stride {m['stride_length_m']:.2f} m, "
+              f"duty factor {m['duty_factor']:.2f}, peak vertical GRF {m['peak_vertical_grf_bw']:.2f} BW, "
+              f"peak swing knee flexion {m['peak_swing_knee_flexion_deg']:.0f} deg")
+        misses = [k for k, v in m["realism"].items() if not v["ok"]]
+        if misses:
+            print("outside the realism targets: " + ", ".join(misses))
+        if m.get("coordinates_at_range_limit"):
+            print("at their range bound (the bound, not the model, limits them): "
+                  + ", ".join(f"{c} ({side})" for c, side in m["coordinates_at_range_limit"].items()))
+        if figures and status["counts_as_result"]:
+            from sim.figures.gait_compare import plot_vs_measured
+
+            plot_vs_measured(RunFolder(written).full_stride(), written / VS_MEASURED)
+    if "diagnostics" in gait:
+        d = gait["diagnostics"]
+        print(f"largest constraint violation {d['max_violation']:.2e}:")
+        for v in d["largest_violations"][:5]:
+            print(f"  {v['constraint']} at t = {v['time_s']} s: {v['violation']:.2e}")
+        for name, count in d["variables_at_bounds"][:5]:
+            print(f"  {name} ({count} nodes)")
+    if written != out:
+        print(f"not a result: {out}/ keeps its result; this solve was written to {written}/")
+    else:
+        print(f"wrote {out}/")
+    if status.get("interrupted"):
+        print("interrupted: not every start ran, so the kept stride may not be the lowest-cost one")
+    if not status["counts_as_result"]:
+        raise typer.Exit(code=1)
+
+
+def sweep(
+    experiment: Annotated[Path, typer.Argument(help="Sweep file (TOML) with a [grid] table.")],
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Sweep folder (default runs/<name>).")] = None,
+    workers: Annotated[int, typer.Option(help="Parallel worker processes (local) or tasks (Dask).")] = 2,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
+) -> None:
+    """Solve every point of a grid (resumable: re-run the same command to continue)."""
+    from sim.model.spec import ModelSpecError
+    from sim.sweep.config import load_sweep
+    from sim.sweep.engine import run_sweep
+    from sim.sweep.tables import write_summary, write_timeseries
+
+    if workers < 1:
+        fail(f"--workers = {workers}: must be at least 1")
+    try:
+        config = load_sweep(experiment)
+    except ModelSpecError as exc:
+        fail(str(exc))
+    out = out or Path("runs") / config.name
+
+    def report(event: dict) -> None:
+        if event["event"] == "start":
+            console.print(f"{event['points']} points: {event['already_solved']} already solved, "
+                          f"{event['corrupt_resolved']} partial or corrupted (solving again)")
+            for key in event["corrupt"]:
+                console.print(f"  [yellow]discarded incomplete result[/] {key}")
+        else:
+            r = event["result"]
+            verdict = "running" if r["counts_as_result"] else f"FAILED ({r['attempts'][-1]['gait']})"
+            console.print(f"[{event['done']}/{event['total']}] {event['key']}: {verdict} after "
+                          f"{len(r['attempts'])} attempt(s), {r['wall_time_s']:.1f} s; "
+                          f"elapsed {event['elapsed_s']:.0f} s, ETA {event['eta_s']:.0f} s")
+
+    try:
+        counts = run_sweep(config, out, workers=workers, scheduler=scheduler, report=report)
+    except ModelSpecError as exc:
+        fail(str(exc))
+    write_summary(config, out)
+    write_timeseries(config, out)
+    print(f"{counts['points']} points; solved now {counts['solved_now']}, already {counts['already_solved']}, "
+          f"not running after retries {counts['failed']}")
+    print(f"wrote {out}/ (points/, summary.parquet, summary.csv, timeseries.nc)")
+    if {"hip_flexor_stiffness", "glute_strength"} <= set(config.grid):
+        _study(out)
+
+
+def _study(sweep_dir: Path) -> None:
+    from sim.apps.study import write_study
+
+    try:
+        paths = write_study(sweep_dir)
+    except ValueError as exc:
+        console.print(f"[yellow]study figures skipped:[/] {exc}")
+        return
+    print((sweep_dir / "summary.md").read_text())
+    print("figures: " + ", ".join(p.name for p in paths))
+
+
+def study(sweep_dir: Annotated[Path, typer.Argument(help="A finished stiffness x strength sweep.")]) -> None:
+    """Headline figures and plain-language summary of a hip-extension sweep."""
+    if not (sweep_dir / "summary.parquet").is_file():
+        fail(f"{sweep_dir} is not a sweep folder (no summary.parquet): run `stridesim sweep` first")
+    _study(sweep_dir)

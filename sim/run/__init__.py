@@ -1,0 +1,1 @@
+"""One configured stride optimization: its configuration, multi-start solve and run folder."""

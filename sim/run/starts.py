@@ -1,0 +1,101 @@
+"""Multi-start: the stride problem has several local optima, so every run tries several guesses.
+
+The configured guess comes first (a warm start, the measured stride or a random one); the
+others are the measured running stride played slower or faster, so that the optimizer looks
+into more than one basin. The lowest-cost converged running solution is kept.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sim.model.spec import ModelSpec
+from sim.results.runfolder import RunFolder
+from sim.run.config import RunConfig
+
+#: stride-time scales of the measured-running guess tried after the configured guess
+STRIDE_TIME_SCALES = (1.0, 0.9, 1.1, 0.95, 1.05, 0.85, 1.15, 1.2)
+
+
+def load_guess(run_dir: Path):
+    """A warm start from a saved run folder's solution."""
+    trajectory, _ = RunFolder(run_dir).solution()
+    guess = trajectory.as_guess()
+    guess.info["source"] = str(run_dir)
+    return guess
+
+
+def make_guess(problem, config: RunConfig, spec: ModelSpec, stride_time_scale: float | None = None):
+    """The configured guess, or (``stride_time_scale`` given) the measured stride at that time scale."""
+    from sim.stride.guess import data_guess, standing_guess
+
+    if stride_time_scale is None and isinstance(config.guess, Path):
+        return load_guess(config.guess)
+    if stride_time_scale is None and config.guess == "random":
+        return standing_guess(spec, problem.n + 1, speed=config.speed, seed=config.seed)
+    return data_guess(spec, problem.n + 1, speed=config.speed, symmetric=config.symmetric,
+                      stride_time_scale=stride_time_scale or 1.0)
+
+
+def start_plan(config: RunConfig) -> list[tuple[str, float | None]]:
+    """The starts of a multi-start solve: (label, stride-time scale of the measured guess or None)."""
+    first = [("data" if config.guess == "data" else str(config.guess), 1.0 if config.guess == "data" else None)]
+    used = {1.0} if config.guess == "data" else set()
+    extra = [("data" if s == 1.0 else f"data x{s:g} stride time", s) for s in STRIDE_TIME_SCALES if s not in used]
+    return (first + extra)[:config.starts]
+
+
+@dataclass
+class MultiStart:
+    """The kept solution of a multi-start, its gait, every start's record, and whether Ctrl-C
+    cut the search short (then not every start ran, and the kept one may not be the best)."""
+
+    solution: object
+    gait: dict
+    starts: list[dict]
+    interrupted: bool
+
+
+def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[dict], None] | None = None,
+                 log: Callable[[str], None] = print) -> MultiStart:
+    """Solve from every start of :func:`start_plan`.
+
+    The kept solution is the lowest-cost converged running one; if no start gives one, the first
+    start's failure is kept (with its diagnostics). Ctrl-C ends the search after the interrupted
+    start; what was solved before is kept, and the outcome says it was interrupted.
+    """
+    from sim.stride.classify import classify, counts_as_result
+    from sim.stride.diagnostics import diagnose
+
+    plan = start_plan(config)
+    records, candidates = [], []
+    interrupted = False
+    for k, (label, scale) in enumerate(plan):
+        t0 = time.perf_counter()
+        guess = make_guess(problem, config, spec, stride_time_scale=scale)
+        guess_time = time.perf_counter() - t0
+        if len(plan) > 1:
+            log(f"start {k + 1}/{len(plan)}: {label}")
+        solution = problem.solve(config.speed, config.knobs, guess=guess, max_iter=config.max_iter,
+                                 print_level=0, report=report)
+        gait = asdict(classify(solution))
+        r = solution.report
+        records.append({"start": label, "ipopt_status": r.status, "gait": gait["label"], "objective": r.objective,
+                        "cadence_steps_per_min": solution.trajectory.cadence, "iterations": r.iterations,
+                        "solve_time_s": r.wall_time, "guess_time_s": guess_time, "chosen": False})
+        candidates.append((solution, gait))
+        if len(plan) > 1:
+            log(f"  {r.status}, {gait['label']}, objective {r.objective:.4f}, "
+                f"cadence {solution.trajectory.cadence:.0f} steps/min")
+        if r.interrupted:
+            interrupted = True
+            break
+    good = [k for k, (sol, gait) in enumerate(candidates) if counts_as_result(sol, gait["label"])]
+    chosen = min(good, key=lambda k: candidates[k][0].report.objective) if good else 0
+    if not good:
+        candidates[0][1]["diagnostics"] = diagnose(problem, candidates[0][0])
+    records[chosen]["chosen"] = True
+    return MultiStart(*candidates[chosen], records, interrupted)

@@ -1,0 +1,160 @@
+"""Solving a stride problem with IPOPT: the initial point, warm starts, and a solution with its report.
+
+:class:`StrideSolver` builds the IPOPT instances of one problem (on first use, then cached per
+option set) and returns a :class:`Solution` from every solve: the solved :class:`Trajectory`
+and a :class:`SolverReport`; nothing is left behind on the problem.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import casadi as ca
+import numpy as np
+
+from sim.model.knobs import validate_knobs
+from sim.stride.guess import StrideGuess, equilibrium_tendon_forces
+from sim.stride.progress import CatchInterrupt, IterationMonitor
+from sim.stride.trajectory import Trajectory
+from sim.stride.transcription import trapezoidal
+from sim.stride.variables import JOINTS
+
+DEFAULT_IPOPT = {"sb": "yes", "tol": 1e-4, "constr_viol_tol": 1e-4, "dual_inf_tol": 1e-3, "acceptable_tol": 1e-3,
+                 "mu_strategy": "adaptive", "linear_solver": "mumps", "mumps_pivot_order": 5, "print_level": 5,
+                 "nlp_scaling_method": "gradient-based", "bound_push": 1e-3, "bound_frac": 1e-3}
+
+#: for a complete guess (a solved stride: every state and control given), IPOPT moves the start
+#: much less into the interior of the bounds; with the cold-start push a warm start from the
+#: baseline took 301 iterations to a neighbour, with this one 38 (docs/stride.md, 'Warm starts')
+WARM_START_IPOPT = {"bound_push": 1e-6, "bound_frac": 1e-6}
+
+CONVERGED = ("Solve_Succeeded", "Solved_To_Acceptable_Level")
+
+
+@dataclass
+class SolverReport:
+    """How a solve went: IPOPT's status, iterations and time, the objective and each goal's value."""
+
+    status: str
+    iterations: int
+    wall_time: float  # s
+    objective: float
+    objective_terms: dict[str, float]
+    history: list[dict] = field(default_factory=list)  # one entry per IPOPT iteration
+
+    @property
+    def converged(self) -> bool:
+        return self.status in CONVERGED
+
+    @property
+    def interrupted(self) -> bool:
+        """Ended by Ctrl-C (or a cancelled job), not by IPOPT."""
+        return self.status == "User_Requested_Stop"
+
+    @property
+    def objective_shares(self) -> dict[str, float]:
+        return {k: v / self.objective for k, v in self.objective_terms.items()} if self.objective else {}
+
+
+@dataclass
+class Solution:
+    """A solved stride: its trajectory, the solver's report and the NLP point (for diagnostics)."""
+
+    trajectory: Trajectory
+    report: SolverReport
+    point: np.ndarray | None = None
+    parameters: np.ndarray | None = None
+
+
+class StrideSolver:
+    """IPOPT for one :class:`sim.stride.problem.StrideProblem`; speed and knobs are parameters."""
+
+    def __init__(self, problem):
+        self.problem = problem
+        self._solvers: dict[tuple, ca.Function] = {}
+        tr = problem.transcription
+        self.monitor = IterationMonitor(tr.n_w, tr.n_g, 1 + len(problem.model.knob_names))
+
+    def ipopt(self, max_iter: int = 1000, print_level: int | None = None, warm: bool = False) -> ca.Function:
+        """The IPOPT solver for these options; ``warm`` for a complete guess (:data:`WARM_START_IPOPT`)."""
+        key = (max_iter, print_level, warm)
+        if key not in self._solvers:
+            ipopt = {**self.problem.ipopt, **(WARM_START_IPOPT if warm else {}), "max_iter": max_iter}
+            if print_level is not None:
+                ipopt["print_level"] = print_level
+            opts = {"expand": True, "ipopt": ipopt, "print_time": False, "iteration_callback": self.monitor}
+            self._solvers[key] = ca.nlpsol("stride", "ipopt", self.problem.transcription.nlp, opts)
+        return self._solvers[key]
+
+    def initial_point(self, guess: StrideGuess, knobs: np.ndarray) -> np.ndarray:
+        """Scaled decision vector from ``guess`` (resampled; missing arrays completed: activations
+        0.1, tendon forces at equilibrium, derivatives and reserves 0)."""
+        problem = self.problem
+        n_nodes = problem.n + 1
+        g = guess.resampled(n_nodes)
+        n_m, n_t = problem.model.n_muscles, len(problem.layout.compliant)
+        a = g.a if g.a is not None else np.full((n_nodes, n_m), 0.1)
+        ft = g.ft if g.ft is not None else equilibrium_tendon_forces(problem.model, g.q, g.qd, a, knobs)
+        da = g.da if g.da is not None else np.zeros((n_nodes, n_m))
+        dft = g.dft if g.dft is not None else np.zeros((n_nodes, n_t))
+        res = g.reserves if g.reserves is not None else np.zeros((n_nodes, len(JOINTS)))
+        return trapezoidal.initial_point(problem.layout, problem.n, np.column_stack([g.q, g.qd, a, ft]),
+                                         np.column_stack([g.qdd, da, dft, res]), g.duration)
+
+    def solve(self, speed: float = 3.5, knobs: dict[str, float] | None = None, guess: StrideGuess | None = None,
+              max_iter: int = 1000, print_level: int | None = None,
+              report: Callable[[dict], None] | None = None) -> Solution:
+        """Solve at ``speed`` (m/s) and ``knobs``; ``guess`` defaults to the measured running stride.
+
+        ``report`` receives one dict per IPOPT iteration (iteration, objective, infeasibility,
+        elapsed_s). Ctrl-C stops IPOPT cleanly: the solution returns with status
+        ``User_Requested_Stop`` (``report.interrupted``), not converged.
+        """
+        from sim.stride.guess import data_guess
+
+        problem = self.problem
+        knob_values = validate_knobs(problem.spec, knobs)
+        kvec = np.array([knob_values[k] for k in problem.model.knob_names])
+        p = np.concatenate([[speed], kvec])
+        if guess is None:
+            guess = data_guess(problem.spec, problem.n + 1, speed=speed, symmetric=problem.symmetric)
+        w0 = self.initial_point(guess, kvec)
+        lbw, ubw = trapezoidal.variable_bounds(problem.layout, problem.n)
+        tr = problem.transcription
+        complete = all(v is not None for v in (guess.a, guess.ft, guess.da, guess.dft, guess.reserves))
+        solver = self.ipopt(max_iter, print_level, warm=complete)
+        self.monitor.report = report
+        self.monitor.reset(tr.lbg, tr.ubg)
+        t0 = time.perf_counter()
+        with CatchInterrupt(self.monitor):
+            sol = solver(x0=w0, lbx=lbw, ubx=ubw, lbg=tr.lbg, ubg=tr.ubg, p=p)
+        wall = time.perf_counter() - t0
+        w = np.asarray(sol["x"]).ravel()
+        stats = solver.stats()
+        terms = np.asarray(tr.cost_function(w, p)).ravel()
+        solver_report = SolverReport(status=stats.get("return_status", "unknown"),
+                                     iterations=int(stats.get("iter_count", -1)), wall_time=wall,
+                                     objective=float(terms.sum()),
+                                     objective_terms=dict(zip(tr.goal_names, map(float, terms), strict=True)),
+                                     history=list(self.monitor.history))
+        return Solution(self.trajectory(w, p, knob_values), solver_report, w, p)
+
+    def trajectory(self, w: np.ndarray, p: np.ndarray, knobs: dict[str, float]) -> Trajectory:
+        """The Trajectory of an NLP point (physical units, forces from the model)."""
+        problem = self.problem
+        layout, n = problem.layout, problem.n
+        xs, us, x, u, duration = trapezoidal.unpack(layout, n, w)
+        force, grf_r, grf_l = (np.asarray(v) for v in problem.outputs.map(n + 1)(xs.T, us.T, p))
+        s = layout.slices
+        zeros = np.zeros((n + 1, 1))
+        return Trajectory(
+            time=np.linspace(0, duration, n + 1), q=x[:, s["q"]], qd=x[:, s["qd"]], qdd=u[:, s["acceleration"]],
+            activation=x[:, s["activation"]], muscles=list(problem.model.muscle_names), speed=float(p[0]),
+            body_weight=problem.body_weight, knobs=knobs, half_stride=problem.symmetric,
+            tendon_force_norm=x[:, s["tendon_force"]], activation_rate=u[:, s["activation_rate"]],
+            tendon_force_rate=u[:, s["tendon_force_rate"]], reserves=u[:, s["reserves"]],
+            compliant_muscles=[problem.model.muscle_names[i] for i in layout.compliant],
+            reserve_coordinates=list(layout.reserve_coordinates), muscle_force=force.T,
+            grf={"r": np.hstack([grf_r.T, zeros]), "l": np.hstack([grf_l.T, zeros])})
