@@ -104,7 +104,7 @@ def test_run_folder_is_complete_and_opens_in_opensim(coarse_run):
     assert max(residuals["collocation_nodes"]["max"].values()) < 1e-3
     # the file workflow (OpenSim's InverseDynamicsTool on kinematics.mot + grf.mot) runs and is
     # reported; its size depends on the mesh (spline re-differentiation of the foot impact), so it
-    # is recorded in metrics.json and the README rather than bounded here
+    # is recorded in metrics.json and docs/validation.md rather than bounded here
     assert all(np.isfinite(v) for v in residuals["inverse_dynamics_tool_on_files"]["rms"].values())
 
 

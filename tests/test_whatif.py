@@ -44,11 +44,22 @@ def test_whatif_cli_rejects_bad_input(tmp_path, args, message):
     assert not (tmp_path / "w").exists()
 
 
-@pytest.mark.opensim
-def test_whatif_answers_a_clinical_question(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "sim", "whatif", "--thomas-angle", "5", "--glute-strength", "60",
-                           "--n-intervals", "20", "--search", str(tmp_path / "none"), "-o", str(tmp_path / "w")],
+def _whatif(out, *args):
+    return subprocess.run([sys.executable, "-m", "sim", "whatif", *args, "--n-intervals", "20",
+                           "--search", str(out.parent / "none"), "-o", str(out)],
                           capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def first_scenario(tmp_path_factory):
+    out = tmp_path_factory.mktemp("clinic") / "w"
+    return out, _whatif(out, "--thomas-angle", "5", "--glute-strength", "60")
+
+
+@pytest.mark.opensim
+def test_whatif_answers_a_clinical_question(first_scenario):
+    tmp_path = first_scenario[0].parent
+    proc = first_scenario[1]
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Compared with healthy running" in proc.stdout and "Peak hip extension (negative" in proc.stdout
     import json
@@ -59,6 +70,26 @@ def test_whatif_answers_a_clinical_question(tmp_path):
     assert thomas_test_angle_matches(summary)
     for suffix in ("png", "pdf"):
         assert (folder / f"whatif.{suffix}").stat().st_size > 10_000
+
+
+@pytest.mark.opensim
+def test_a_second_scenario_keeps_the_first_one(first_scenario):
+    """Each scenario has its own folder, named by its inputs; asking a second question neither
+    replaces the first answer nor solves the shared healthy stride again."""
+    import json
+
+    out, first = first_scenario
+    assert first.returncode == 0, first.stderr[-3000:]
+    (first_folder,) = [p for p in out.iterdir() if (p / "whatif.json").exists()]
+    first_answer = (first_folder / "whatif.json").read_text()
+    second = _whatif(out, "--thomas-angle", "5", "--glute-strength", "80")
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "healthy baseline: reusing" in second.stderr.replace("\n", " ")
+    answers = sorted(p.name for p in out.iterdir() if (p / "whatif.json").exists())
+    assert len(answers) == 2 and first_folder.name in answers
+    assert (first_folder / "whatif.json").read_text() == first_answer
+    strengths = {json.loads((out / a / "whatif.json").read_text())["scenario"]["glute_strength"] for a in answers}
+    assert strengths == {pytest.approx(0.6), pytest.approx(0.8)}
 
 
 def thomas_test_angle_matches(summary) -> bool:

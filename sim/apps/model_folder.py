@@ -11,7 +11,7 @@ from pathlib import Path
 from sim import __version__
 from sim.calibration.thomas import thomas_test
 from sim.figures.model_picture import draw_model
-from sim.io.atomic import write_json
+from sim.io.atomic import write_json, write_text
 from sim.model.spec import ModelSpec
 from sim.osim.bridge import run_opensim
 from sim.osim.subject import ScalingReport
@@ -56,7 +56,7 @@ def build_model_folder(spec: ModelSpec, report: ScalingReport, out_dir: str | Pa
     draw_model(spec, out / "model.png")
     progress("simulated Thomas test for each hip-flexor stiffness")
     thomas = [asdict(thomas_test(spec, k)) for k in THOMAS_STIFFNESS_VALUES]
-    (out / "spec.json").write_text(spec.model_dump_json(indent=2))
+    write_text(out / "spec.json", spec.model_dump_json(indent=2))
     summary = {
         "model": spec.name, "osim": osim_path.name, "height_m": spec.height, "mass_kg": spec.mass,
         "scaling": asdict(report), "bodies": body_rows(spec),

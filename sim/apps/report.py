@@ -21,6 +21,7 @@ from pathlib import Path
 from sim.figures.inputs import VisualsError, check_drawable, default_labels, find_runs
 from sim.figures.style import condition_colour
 from sim.io.atomic import write_text
+from sim.results import runfolder as rf
 
 #: metrics shown in the table: key in metrics.json, label, unit, format
 METRICS = [
@@ -159,7 +160,8 @@ def _png(fig) -> str:
 
 
 def _animation_html(paths: list[Path], labels: list[str], log: Callable[[str], None]) -> str:
-    from sim.figures.animation import Animation, _check_output
+    from sim.figures.animation import Animation
+    from sim.figures.video import check_output
 
     shown = paths[:4]
     layout = "side" if len(shown) <= 3 else "overlay"
@@ -176,7 +178,7 @@ def _animation_html(paths: list[Path], labels: list[str], log: Callable[[str], N
         size = (width, 540) if suffix == ".mp4" else (min(width, 800), 400)
         fps = 25 if suffix == ".mp4" else 15
         animation = Animation(shown, fps=fps, strides=2, size=size, labels=labels[:4], layout=layout, slowmo=2.5)
-        _check_output(target, animation.size)
+        check_output(target, animation.size)
         t0 = time.perf_counter()
         animation.write(target)
         log(f"animation rendered in {time.perf_counter() - t0:.1f} s")
@@ -207,9 +209,9 @@ def write_report(path_in: str | Path, out_html: str | Path, animation: bool = Tr
         raise VisualsError(f"cannot write {out_html}: folder not writable")
     paths = find_runs(path_in)
     labels = default_labels(paths, None)
-    statuses = [_read(p / "status.json") for p in paths]
-    configs = [_read(p / "config.json") for p in paths]
-    metrics = [_read(p / "metrics.json") for p in paths]
+    statuses = [_read(p / rf.STATUS) for p in paths]
+    configs = [_read(p / rf.CONFIG) for p in paths]
+    metrics = [_read(p / rf.METRICS) for p in paths]
     drawable, skipped = [], []
     for p, label in zip(paths, labels, strict=True):
         try:

@@ -17,7 +17,7 @@ from sim.calibration.thomas import thomas_test
 from sim.io.atomic import atomic_file, is_partial, write_json
 from sim.model.spec import ModelSpec, ModelSpecError
 
-#: (metric key, words, unit, digits)
+#: (metric key, words, unit shown, digits shown); shares are fractions in the data and percent in words
 COMPARED = [
     ("peak_hip_extension_deg", "Peak hip extension (negative = the hip stays flexed)", "deg", 1),
     ("thigh_extension_at_toe_off_deg", "Thigh extension at toe-off", "deg", 1),
@@ -108,28 +108,34 @@ def nearest(runs: list[tuple[Path, dict]], knobs: dict[str, float], speed: float
 
 
 def compare(healthy: dict, scenario: dict) -> list[dict]:
+    """One row per compared metric: healthy and scenario values and the change, in the metric's
+    own unit (``unit``: shares are fractions, as in metrics.json), and how to show it."""
     rows = []
-    for key, words, unit, digits in COMPARED:
+    for key, words, shown, digits in COMPARED:
         try:
             a, b = _get(healthy, key), _get(scenario, key)
         except KeyError:
             continue
-        factor = 100.0 if unit == "%" else 1.0
-        rows.append({"metric": key, "words": words, "unit": unit, "healthy": a * factor,
-                     "scenario": b * factor, "change": (b - a) * factor, "digits": digits})
+        rows.append({"metric": key, "words": words, "unit": "fraction" if shown == "%" else shown, "healthy": a,
+                     "scenario": b, "change": b - a, "shown_unit": shown, "digits": digits})
     return rows
+
+
+def shown(row: dict, key: str) -> float:
+    """A row's value as it is shown to people (shares in percent)."""
+    return row[key] * (100.0 if row["shown_unit"] == "%" else 1.0)
 
 
 def sentences(rows: list[dict]) -> list[str]:
     out = []
     for r in rows:
-        d = r["digits"]
-        if abs(r["change"]) < 0.5 * 10 ** -d:
-            out.append(f"{r['words']} is unchanged ({r['healthy']:.{d}f} {r['unit']}).")
+        d, unit = r["digits"], r["shown_unit"]
+        healthy, scenario, change = shown(r, "healthy"), shown(r, "scenario"), shown(r, "change")
+        if abs(change) < 0.5 * 10 ** -d:
+            out.append(f"{r['words']} is unchanged ({healthy:.{d}f} {unit}).")
             continue
-        verb = "rises" if r["change"] > 0 else "falls"
-        out.append(f"{r['words']} {verb} from {r['healthy']:.{d}f} to {r['scenario']:.{d}f} {r['unit']} "
-                   f"({r['change']:+.{d}f}).")
+        verb = "rises" if change > 0 else "falls"
+        out.append(f"{r['words']} {verb} from {healthy:.{d}f} to {scenario:.{d}f} {unit} ({change:+.{d}f}).")
     return out
 
 
@@ -139,13 +145,14 @@ def one_page_figure(scenario: Scenario, healthy_dir: Path, scenario_dir: Path, r
 
     import sim.figures  # noqa: F401  (chooses the headless backend)
     from sim.io.storage import read_storage
+    from sim.results.runfolder import KINEMATICS
 
     fig = plt.figure(figsize=(8.27, 11.69), dpi=100)  # A4 portrait
     fig.suptitle(f"What if: Thomas angle {scenario.thomas_angle_deg:+.0f} deg, gluteus strength "
                  f"{scenario.glute_strength * 100:.0f} %, {scenario.speed:g} m/s", fontsize=13)
     panels = [("hip_flexion_r", "hip flexion (deg)"), ("pelvis_tilt", "pelvic tilt (deg, - anterior)"),
               ("lumbar_extension", "lumbar extension (deg)")]
-    strides = [(read_storage(folder / "kinematics.mot"), name, colour)
+    strides = [(read_storage(folder / KINEMATICS), name, colour)
                for folder, name, colour in ((healthy_dir, "healthy", "#1f77b4"), (scenario_dir, "what-if", "#d62728"))]
     for i, (column, label) in enumerate(panels):
         ax = fig.add_axes([0.08 + i * 0.31, 0.66, 0.25, 0.2])
@@ -158,11 +165,11 @@ def one_page_figure(scenario: Scenario, healthy_dir: Path, scenario_dir: Path, r
         if i == 0:
             ax.legend(fontsize=7)
     ax = fig.add_axes([0.35, 0.36, 0.6, 0.24])
-    shown = rows[:8]
-    y = np.arange(len(shown))
-    ax.barh(y - 0.2, [r["healthy"] for r in shown], 0.4, color="#1f77b4", label="healthy")
-    ax.barh(y + 0.2, [r["scenario"] for r in shown], 0.4, color="#d62728", label="what-if")
-    ax.set_yticks(y, [f"{r['words']} ({r['unit']})" for r in shown], fontsize=7)
+    bars = rows[:8]
+    y = np.arange(len(bars))
+    ax.barh(y - 0.2, [shown(r, "healthy") for r in bars], 0.4, color="#1f77b4", label="healthy")
+    ax.barh(y + 0.2, [shown(r, "scenario") for r in bars], 0.4, color="#d62728", label="what-if")
+    ax.set_yticks(y, [f"{r['words']} ({r['shown_unit']})" for r in bars], fontsize=7)
     ax.invert_yaxis()
     ax.legend(fontsize=7)
     body = "\n".join(text + ["", caveat])

@@ -13,7 +13,7 @@ embedded Hamner subject). A loaded Achilles tendon stretches, so the active fibr
 below optimal length, on the ascending limb, where the soleus works in running (Rubenson et
 al. 2012, J Exp Biol 215:3539: 0.65-0.99 L0, 0.88 L0 at peak activation). The middle-of-range
 rule put the soleus at 1.3-1.5 L0 in stance, on the descending limb, in every stride the model
-made, measured or predicted (README 'Model').
+made, measured or predicted (docs/model.md, 'Muscles').
 
 Iliopsoas (iliacus and psoas, one shortening for both): the healthy muscle-tendon units are
 shorter than the rigid-tendon rule makes them, by the amount that puts the simulated modified

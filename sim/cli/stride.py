@@ -174,3 +174,28 @@ def study(sweep_dir: Annotated[Path, typer.Argument(help="A finished stiffness x
     if not (sweep_dir / "summary.parquet").is_file():
         fail(f"{sweep_dir} is not a sweep folder (no summary.parquet): run `stridesim sweep` first")
     _study(sweep_dir)
+
+
+def docs(
+    run: Annotated[Path | None, typer.Argument(help="Run folder of the baseline (for docs/validation.md).")] = None,
+    sweep: Annotated[Path | None, typer.Option(help="Finished hip-extension sweep (for docs/study.md).")] = None,
+    docs_dir: Annotated[Path, typer.Option("--docs", help="The docs folder.")] = Path("docs"),
+) -> None:
+    """Regenerate the generated tables of docs/validation.md and docs/study.md from results."""
+    from sim.apps.docs import regenerate
+    from sim.results.runfolder import NotARunFolder
+
+    if run is None and sweep is None:
+        fail("give a run folder (validation) and/or --sweep DIR (study)")
+    if sweep is not None and not (sweep / "hypotheses.json").is_file():
+        fail(f"{sweep} is not a finished hip-extension sweep (no hypotheses.json): run `stridesim sweep` first")
+    if not docs_dir.is_dir():
+        fail(f"{docs_dir} is not a folder (run from the repository root or give --docs)")
+    try:
+        written = regenerate(run, sweep, docs_dir)
+    except NotARunFolder as exc:
+        fail(str(exc))
+    for page in written:
+        print(f"wrote {page}")
+    if not written:
+        fail("no page had the generated-table markers")

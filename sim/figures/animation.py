@@ -24,11 +24,11 @@ from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, Polygon
 
+from sim.figures.body import BodyGeometry, body_geometry
 from sim.figures.inputs import (
     DrawnRun,
     VisualsError,
     default_labels,
-    ensure_output_folder,
     load_drawn_run,
 )
 from sim.figures.style import (
@@ -37,13 +37,11 @@ from sim.figures.style import (
     PELVIS_MARKER_COLOUR,
     condition_colour,
 )
+from sim.figures.video import FORMATS, check_output
 from sim.io.atomic import atomic_file
-from sim.model.geometry import Ops, body_poses, tree_order
 
 __all__ = ["FORMATS", "Animation", "VisualsError", "animate"]
 
-NP_OPS = Ops(np.sin, np.cos, np.sqrt)
-FORMATS = (".mp4", ".gif")
 LAYOUTS = ("side", "overlay")
 CAMERAS = ("follow", "fixed")
 GRF_SCALE = 0.2  # m of arrow per body weight
@@ -59,102 +57,10 @@ def _tint(colour: str, amount: float) -> tuple[float, float, float]:
     return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
 
 
-@dataclass
-class _Geometry:
-    """Ground coordinates of everything drawn, for every frame (arrays are frames x ...)."""
-
-    segments: dict[str, np.ndarray]  # name -> frames x points x 2
-    head: np.ndarray  # frames x 2
-    head_radius: float
-    spheres: list[tuple[str, float, np.ndarray]]  # (side, radius, frames x 2)
-    muscles: np.ndarray  # object array: per muscle frames x points x 2
-    activation: np.ndarray  # frames x muscles
-    grf: dict[str, np.ndarray]  # side -> frames x 2 (N)
-    cop: dict[str, np.ndarray]  # side -> frames x 2 (m)
-    pelvis: np.ndarray  # frames x 2 (pelvis_tx, pelvis_ty)
-    joints: np.ndarray  # frames x joints x 2
-    phase: np.ndarray  # frames: fraction of the gait cycle
-    stride: np.ndarray  # frames: index of the stride being played
-
-
-def _sample(run: DrawnRun, t: np.ndarray) -> tuple[dict[str, np.ndarray], dict, dict, np.ndarray, np.ndarray, np.ndarray]:
-    """Coordinates, GRF, COP and activations of ``run`` at simulated times ``t`` (strides repeat)."""
-    period, length = run.stride.stride_time, run.stride.stride_length
-    stride = np.floor(t / period + 1e-9).astype(int)
-    local = np.clip(t - stride * period, 0.0, period) + run.stride.time[0]
-    q = {c: np.interp(local, run.stride.time, v) for c, v in zip(run.stride.coordinates, run.stride.q.T, strict=True)}
-    q["pelvis_tx"] = q["pelvis_tx"] + stride * length
-    grf = {s: np.column_stack([np.interp(local, run.stride.time, run.stride.grf[s][:, i]) for i in (0, 1)]) for s in "rl"}
-    cop = {s: np.column_stack([np.interp(local, run.stride.time, run.stride.cop[s][:, i]) for i in (0, 1)]) for s in "rl"}
-    for s in "rl":
-        cop[s][:, 0] += stride * length
-    act = np.column_stack([np.interp(local, run.stride.time, column) for column in run.stride.activation.T])
-    return q, grf, cop, act, (local - run.stride.time[0]) / period, stride
-
-
-def _foot_outline(spec, side: str) -> list[list[float]]:
-    """Outline of the foot in the calcaneus frame, from its contact spheres and the ankle joint."""
-    spheres = [s for s in spec.contact_spheres_expanded() if s.body == f"calcn_{side}"]
-    ankle = next((j.location_in_child for j in spec.joints_expanded() if j.child == f"calcn_{side}"), [0.05, 0.04, 0])
-    if len(spheres) < 2:
-        return [[0.0, 0.0], [0.0, 0.06], [0.12, 0.05], [0.22, 0.0]]
-    heel = min(spheres, key=lambda s: s.location[0])
-    toe = max(spheres, key=lambda s: s.location[0])
-    (hx, hy), rh = heel.location[:2], heel.radius
-    (tx, ty), rt = toe.location[:2], toe.radius
-    ax_, ay = ankle[:2]
-    return [[hx - rh, hy + 0.2 * rh], [hx - 0.5 * rh, hy - 0.85 * rh], [tx - 0.03, ty - rt], [tx + rt, ty],
-            [tx - 0.03, ty + 0.03], [ax_ + 0.04, ay + 0.0], [ax_ - 0.01, ay + 0.035], [hx - 0.9 * rh, hy + 0.6 * rh]]
-
-
-def _geometry(run: DrawnRun, t: np.ndarray) -> _Geometry:
-    spec = run.spec
-    q, grf, cop, act, phase, stride = _sample(run, t)
-    poses = body_poses(spec, q, NP_OPS)
-
-    def at(body: str, local) -> np.ndarray:
-        x, y, _ = poses[body].point([local[0], local[1], 0.0], NP_OPS)
-        return np.column_stack([np.broadcast_to(x, t.shape), np.broadcast_to(y, t.shape)])
-
-    joints = tree_order(spec.joints_expanded())
-    centre = {j.child: at(j.parent, j.location_in_parent) for j in joints}  # joint centre of each child body
-    children: dict[str, list[str]] = {}
-    for j in joints:
-        children.setdefault(j.parent, []).append(j.child)
-    segments: dict[str, np.ndarray] = {}
-    for j in joints:
-        body = j.child
-        if body.startswith(("femur", "tibia")) and children.get(body):
-            segments[body] = np.stack([centre[body], centre[children[body][0]]], axis=1)
-    for side in "rl":
-        if f"calcn_{side}" in poses:
-            segments[f"foot_{side}"] = np.stack([at(f"calcn_{side}", p) for p in _foot_outline(spec, side)], axis=1)
-    hips = [centre[c] for c in children.get("pelvis", []) if c != "torso"]
-    back = centre.get("torso", at("pelvis", [-0.1, 0.08]))
-    hip = hips[0] if hips else at("pelvis", [-0.07, -0.07])
-    # pelvis: a wedge from the sacrum over the lumbar joint to the front of the pelvis and the hip
-    segments["pelvis"] = np.stack([back, at("pelvis", [0.03, 0.03]), at("pelvis", [0.01, -0.05]), hip,
-                                   at("pelvis", [-0.14, -0.03])], axis=1)
-    torso = next((b for b in spec.bodies_expanded() if b.name == "torso"), None)
-    com = torso.com if torso is not None else [-0.03, 0.24, 0]
-    neck_height = 2.25 * com[1]
-    segments["trunk"] = np.stack([back, at("torso", [com[0], neck_height])], axis=1)
-    head_radius = 0.42 * com[1]
-    head = at("torso", [com[0] + 0.03, neck_height + head_radius * 1.05])
-    spheres = [(s.name[-1], s.radius, at(s.body, s.location)) for s in spec.contact_spheres_expanded()]
-    muscles = np.empty(len(run.stride.muscles), dtype=object)
-    for i, m in enumerate(spec.muscles_expanded()):
-        muscles[i] = np.stack([at(p.body, p.location) for p in m.path], axis=1)
-    joint_points = np.stack(list(centre.values()), axis=1)
-    return _Geometry(segments=segments, head=head, head_radius=head_radius, spheres=spheres, muscles=muscles,
-                     activation=act, grf=grf, cop=cop, pelvis=np.column_stack([q["pelvis_tx"], q["pelvis_ty"]]),
-                     joints=joint_points, phase=phase, stride=stride)
-
-
 class _RunArtists:
     """The artists of one run in one axes, created once and updated per frame."""
 
-    def __init__(self, ax, geo: _Geometry, run: DrawnRun, colour: str, highlight: set[str], ppm: float,
+    def __init__(self, ax, geo: BodyGeometry, run: DrawnRun, colour: str, highlight: set[str], ppm: float,
                  z0: float = 0.0):
         self.geo, self.run, self.ax = geo, run, ax
         pt = 72.0 / DPI * ppm  # points per metre on screen
@@ -303,7 +209,7 @@ class Animation:
         self.runs = [load_drawn_run(p, label) for p, label in zip(paths, names, strict=True)]
         self.highlight = self._check_highlight(highlight or [])
         self.size, self.fps, self.layout, self.camera = (width, height), float(fps), layout, camera
-        longest = max(r.stride_time for r in self.runs)
+        longest = max(r.stride.stride_time for r in self.runs)
         if duration is not None:
             if not (np.isfinite(duration) and 0.1 <= duration <= 600):
                 raise VisualsError(f"duration = {duration} s is outside [0.1, 600]")
@@ -349,7 +255,7 @@ class Animation:
         left, bottom, top = 0.01, 0.07, 0.88 if self.layout == "side" else 0.9
         gap = 0.01
         panel_w = (right - left - gap * (n_panels - 1)) / n_panels
-        self.geometry = [_geometry(run, self.sim_time) for run in self.runs]
+        self.geometry = [body_geometry(run, self.sim_time) for run in self.runs]
         self.panels: list[_Panel] = []
         self.artists: list[_RunArtists] = []
         for p in range(n_panels):
@@ -464,75 +370,13 @@ class Animation:
     # ------------------------------------------------------------------ output
     def write(self, out_path: str | Path) -> Path:
         """Render every frame into ``out_path`` (.mp4 or .gif), atomically."""
-        out_path, writer = _check_output(out_path, self.size)
+        out_path, writer = check_output(out_path, self.size)
         try:
             with atomic_file(out_path) as tmp:
                 writer(tmp, self)
         finally:
             self.close()
         return out_path
-
-
-def _check_output(out_path: str | Path, size: tuple[int, int]):
-    """Validate the output path (extension, folder, writability, encoder); return (path, writer)."""
-    out_path = Path(out_path)
-    suffix = out_path.suffix.lower()
-    if suffix not in FORMATS:
-        raise VisualsError(f"unknown output extension '{out_path.suffix or '(none)'}' for {out_path}; "
-                           f"use {' or '.join(FORMATS)}")
-    if out_path.is_dir():
-        raise VisualsError(f"output path {out_path} is a folder; give a file name ending in {suffix}")
-    ensure_output_folder(out_path.parent, out_path)
-    try:  # a real probe (permissions, read-only file systems, also for root)
-        with atomic_file(out_path.with_name(".probe" + out_path.suffix)):
-            raise _Probed
-    except _Probed:
-        pass
-    except OSError as exc:
-        raise VisualsError(f"cannot write {out_path}: {exc.strerror or exc}") from None
-    if suffix == ".mp4":
-        if size[0] % 2 or size[1] % 2:
-            raise VisualsError(f"mp4 (H.264) needs an even width and height, got {size[0]}x{size[1]}")
-        try:
-            import imageio_ffmpeg
-
-            imageio_ffmpeg.get_ffmpeg_exe()
-        except Exception as exc:
-            raise VisualsError(f"mp4 output needs ffmpeg: pip install imageio-ffmpeg (or write a .gif) ({exc})") from None
-        return out_path, _write_mp4
-    try:
-        import PIL  # noqa: F401
-    except ImportError:
-        raise VisualsError("GIF output needs Pillow: pip install pillow") from None
-    return out_path, _write_gif
-
-
-class _Probed(Exception):
-    """The output folder took a temporary file (the probe's way out of :func:`atomic_file`)."""
-
-
-def _write_mp4(path: Path, animation: Animation) -> None:
-    import imageio_ffmpeg
-
-    width, height = animation.size
-    writer = imageio_ffmpeg.write_frames(str(path), (width, height), fps=animation.fps, codec="libx264",
-                                         pix_fmt_in="rgb24", pix_fmt_out="yuv420p", quality=7, macro_block_size=1,
-                                         ffmpeg_log_level="error", output_params=["-movflags", "+faststart"])
-    writer.send(None)
-    try:
-        for k in range(animation.n_frames):
-            writer.send(np.ascontiguousarray(animation.frame(k)))
-    finally:
-        writer.close()
-
-
-def _write_gif(path: Path, animation: Animation) -> None:
-    from PIL import Image
-
-    frames = [Image.fromarray(animation.frame(k)).quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-              for k in range(animation.n_frames)]
-    frames[0].save(path, format="GIF", save_all=True, append_images=frames[1:], loop=0,
-                   duration=max(20, int(round(1000.0 / animation.fps))), disposal=1, optimize=False)
 
 
 def animate(run_dirs: Sequence[str | Path] | str | Path, out_path: str | Path, fps: float = 30, slowmo: float = 1.0,
@@ -550,5 +394,5 @@ def animate(run_dirs: Sequence[str | Path] | str | Path, out_path: str | Path, f
     """
     animation = Animation(run_dirs, fps=fps, slowmo=slowmo, strides=strides, size=size, highlight=highlight,
                           labels=labels, layout=layout, camera=camera, duration=duration)
-    _check_output(out_path, animation.size)
+    check_output(out_path, animation.size)
     return animation.write(out_path)

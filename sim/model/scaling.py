@@ -1,6 +1,6 @@
 """Scaling a ModelSpec to a subject: by height and mass, or by per-segment factors.
 
-Rules (README "Scaling"):
+Rules (docs/model.md, 'Scaling rules'):
 - lengths (joint centres, centres of mass, radii of gyration, path points, markers, contact
   sphere centres and radii) of a body scale with that body's length factor;
 - segment masses are de Leva fractions of the subject's mass; inertias follow from the

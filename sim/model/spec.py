@@ -16,13 +16,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sim.model.sides import is_bilateral_body, mirror_name, mirror_vec, side_free, sided
+
 #: model definitions: models/ in a source checkout, sim/models in an installed wheel
 _PACKAGE = Path(__file__).resolve().parents[1]
 MODELS_DIR = next((d for d in (_PACKAGE.parent / "models", _PACKAGE / "models") if d.is_dir()), _PACKAGE.parent / "models")
 DEFAULT_MODEL = MODELS_DIR / "runner2d.toml"
 
 #: Generalized coordinates in the order used everywhere (OpenSim names and signs; the knee
-#: is flexion-positive, see README "Conventions").
+#: is flexion-positive, see docs/model.md, 'Conventions').
 COORDINATES: tuple[str, ...] = (
     "pelvis_tilt", "pelvis_tx", "pelvis_ty", "lumbar_extension",
     "hip_flexion_r", "knee_angle_r", "ankle_angle_r",
@@ -237,7 +239,7 @@ class ModelSpec(_Strict):
             for end in (j.parent, j.child):
                 if end != "ground" and end not in body_names:
                     errors.append(f"joint '{j.name}': unknown body '{end}'")
-            if _side_free(j.coordinate) not in {_side_free(c) for c in COORDINATES}:
+            if side_free(j.coordinate) not in {side_free(c) for c in COORDINATES}:
                 errors.append(f"joint '{j.name}': unknown coordinate '{j.coordinate}' "
                               f"(allowed: {', '.join(COORDINATES)})")
         for m in self.muscles:
@@ -246,11 +248,11 @@ class ModelSpec(_Strict):
                 if extra is not None:
                     need_source("muscle", m.name, extra)
             for p in m.path:
-                if _side_free(p.body) not in {_side_free(b) for b in body_names}:
+                if side_free(p.body) not in {side_free(b) for b in body_names}:
                     errors.append(f"muscle '{m.name}': path point on unknown body '{p.body}'")
         for p in self.passive_moments:
             need_source("passive moment", p.coordinate, p.source)
-            if p.coordinate not in {_side_free(c) for c in COORDINATES} | set(COORDINATES):
+            if p.coordinate not in {side_free(c) for c in COORDINATES} | set(COORDINATES):
                 errors.append(f"passive moment: unknown coordinate '{p.coordinate}'")
         for s in self.contact_spheres:
             need_source("contact sphere", s.name, s.source)
@@ -269,7 +271,7 @@ class ModelSpec(_Strict):
             if not knob.minimum <= knob.default <= knob.maximum:
                 errors.append(f"knob '{knob_name}': default {knob.default} outside "
                               f"[{knob.minimum}, {knob.maximum}]")
-        if abs(sum(b.mass_fraction * (2 if _is_bilateral_body(b.name) else 1)
+        if abs(sum(b.mass_fraction * (2 if is_bilateral_body(b.name) else 1)
                    for b in self.bodies) - 1.0) > 1e-3:
             errors.append("bodies: mass fractions (both sides counted) must add up to 1")
         if errors:
@@ -280,9 +282,9 @@ class ModelSpec(_Strict):
     def bodies_expanded(self) -> list[BodySpec]:
         out: list[BodySpec] = []
         for b in self.bodies:
-            if _is_bilateral_body(b.name):
+            if is_bilateral_body(b.name):
                 out.append(b)
-                out.append(b.model_copy(update={"name": _mirror_name(b.name)}))
+                out.append(b.model_copy(update={"name": mirror_name(b.name)}))
             else:
                 out.append(b)
         return out
@@ -293,10 +295,10 @@ class ModelSpec(_Strict):
             out.append(j)
             if j.name.endswith("_r"):
                 out.append(j.model_copy(update={
-                    "name": _mirror_name(j.name), "parent": _mirror_name(j.parent),
-                    "child": _mirror_name(j.child), "coordinate": _mirror_name(j.coordinate),
-                    "location_in_parent": _mirror_vec(j.location_in_parent),
-                    "location_in_child": _mirror_vec(j.location_in_child)}))
+                    "name": mirror_name(j.name), "parent": mirror_name(j.parent),
+                    "child": mirror_name(j.child), "coordinate": mirror_name(j.coordinate),
+                    "location_in_parent": mirror_vec(j.location_in_parent),
+                    "location_in_child": mirror_vec(j.location_in_child)}))
         return out
 
     def muscles_expanded(self) -> list[MuscleSpec]:
@@ -306,8 +308,8 @@ class ModelSpec(_Strict):
                 out.append(m)
                 continue
             for side in ("r", "l"):
-                path = [PathPoint(body=_sided(p.body, side),
-                                  location=p.location if side == "r" else _mirror_vec(p.location))
+                path = [PathPoint(body=sided(p.body, side),
+                                  location=p.location if side == "r" else mirror_vec(p.location))
                         for p in m.path]
                 out.append(m.model_copy(update={"name": f"{m.name}_{side}", "path": path}))
         return out
@@ -325,9 +327,9 @@ class ModelSpec(_Strict):
         out: list[ContactSphereSpec] = []
         for s in self.contact_spheres:
             if s.bilateral:
-                out.append(s.model_copy(update={"name": f"{s.name}_r", "body": _sided(s.body, "r")}))
-                out.append(s.model_copy(update={"name": f"{s.name}_l", "body": _sided(s.body, "l"),
-                                                "location": _mirror_vec(s.location)}))
+                out.append(s.model_copy(update={"name": f"{s.name}_r", "body": sided(s.body, "r")}))
+                out.append(s.model_copy(update={"name": f"{s.name}_l", "body": sided(s.body, "l"),
+                                                "location": mirror_vec(s.location)}))
             else:
                 out.append(s)
         return out
@@ -340,8 +342,8 @@ class ModelSpec(_Strict):
                 if not mk.name.startswith("R."):
                     raise ValueError(f"marker '{mk.name}': bilateral markers must start with 'R.'")
                 out.append(mk.model_copy(update={"name": "L." + mk.name[2:],
-                                                 "body": _sided(mk.body, "l"),
-                                                 "location": _mirror_vec(mk.location)}))
+                                                 "body": sided(mk.body, "l"),
+                                                 "location": mirror_vec(mk.location)}))
         return out
 
     def muscle_names(self) -> list[str]:
@@ -359,26 +361,6 @@ class ModelSpec(_Strict):
     @property
     def mass(self) -> float:
         return (self.subject or self.generic_subject).mass
-
-
-def _is_bilateral_body(name: str) -> bool:
-    return name.endswith("_r")
-
-
-def _side_free(name: str) -> str:
-    return name[:-2] if name.endswith(("_r", "_l")) else name
-
-
-def _mirror_name(name: str) -> str:
-    return name[:-2] + "_l" if name.endswith("_r") else name
-
-
-def _sided(body: str, side: str) -> str:
-    return body[:-2] + "_" + side if body.endswith("_r") else body
-
-
-def _mirror_vec(v: list[float]) -> list[float]:
-    return [v[0], v[1], -v[2]]
 
 
 def _format_validation_error(path: Path, error: ValidationError) -> str:

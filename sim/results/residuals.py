@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.osim.bridge import run_opensim
+from sim.results.runfolder import EXTERNAL_LOADS, KINEMATICS, MODEL
 
 PELVIS = ("pelvis_tx", "pelvis_ty", "pelvis_tilt")
 
@@ -23,14 +24,14 @@ def pelvis_residuals(run_dir: str | Path, trajectory, body_weight: float, height
     from sim.model.spec import COORDINATES
 
     run_dir = Path(run_dir).resolve()
-    nodes = run_opensim("node_residuals", model_path=str(run_dir / "model.osim"),
+    nodes = run_opensim("node_residuals", model_path=str(run_dir / MODEL),
                         q=trajectory.q, qd=trajectory.qd, qdd=trajectory.qdd)
     idx = [COORDINATES.index(c) for c in PELVIS]
     scale = np.array([body_weight, body_weight, body_weight * height])
     node = np.abs(nodes[:, idx]) / scale
-    tool = run_opensim("inverse_dynamics_residuals", model_path=str(run_dir / "model.osim"),
-                       kinematics=str(run_dir / "kinematics.mot"),
-                       external_loads=str(run_dir / "external_loads.xml"), out_dir=str(run_dir))
+    tool = run_opensim("inverse_dynamics_residuals", model_path=str(run_dir / MODEL),
+                       kinematics=str(run_dir / KINEMATICS), external_loads=str(run_dir / EXTERNAL_LOADS),
+                       out_dir=str(run_dir))
     labels = ("pelvis_tx_force", "pelvis_ty_force", "pelvis_tilt_moment")
     files = np.column_stack([np.abs(tool[k]) for k in labels]) / scale
     return {

@@ -10,6 +10,7 @@ import numpy as np
 from sim.data.measured import PERCENT
 from sim.io.atomic import atomic_file
 from sim.model.spec import COORDINATES
+from sim.results.runfolder import METRICS, RunFolder
 from sim.sweep.config import SweepConfig, grid_points
 from sim.sweep.worker import POINT_FILE
 
@@ -32,14 +33,14 @@ def summary_rows(sweep: SweepConfig, out_dir: Path) -> list[dict]:
             rows.append({**row, "status": "not solved"})
             continue
         record = json.loads(marker.read_text())
-        status = json.loads((folder / "status.json").read_text())
+        run = RunFolder(folder)
+        status = run.status()
         row.update({"status": "result" if record["counts_as_result"] else "failed",
                     "ipopt_status": status["ipopt_status"], "gait": status["gait"]["label"],
                     "iterations": status["iterations"], "solve_time_s": status["solve_time_s"],
                     "attempts": len(record["attempts"]), "objective": status["objective"]})
-        metrics_file = folder / "metrics.json"
-        if metrics_file.exists():
-            metrics = json.loads(metrics_file.read_text())
+        if run.file(METRICS).exists():
+            metrics = run.metrics()
             for key in ("joint_angle_min_deg", "joint_angle_max_deg"):
                 metrics.pop(key, None)
             _flatten("", metrics, row)
@@ -75,7 +76,6 @@ def write_timeseries(sweep: SweepConfig, out_dir: str | Path) -> Path:
 
     from sim.cas.model import CasadiModel
     from sim.results.analysis import Analyzer
-    from sim.results.runfolder import RunFolder
 
     out_dir = Path(out_dir)
     axes = list(sweep.grid)
