@@ -55,7 +55,16 @@ def test_local_sweep_then_resume_is_a_no_op(sweep_file, tmp_path):
     table = pd.read_parquet(out / "summary.parquet")
     assert len(table) == 4 and set(table["status"]) <= {"result", "failed"}
     data = xr.open_dataset(out / "timeseries.nc")
-    assert data["timeseries"].dims == ("hip_flexor_stiffness", "glute_strength", "cycle_percent", "variable")
+    # one variable per quantity, each with its units, dimensions named for what they index
+    assert data["hip_flexion_r"].dims == ("hip_flexor_stiffness", "glute_strength", "cycle_percent")
+    assert data["hip_flexion_r"].attrs["units"] == "deg" and data["hip_flexion_r_moment"].attrs["units"] == "N m/kg"
+    assert data["muscle_force"].dims[-1] == "muscle" and "glut_max_r" in data["muscle"].values
+    for name in ("knee_angle_r_power", "grf_r_vertical", "activation"):
+        assert data[name].attrs["units"] and data[name].attrs["description"]
+    solved = table[table["status"] == "result"].iloc[0]
+    curve = data["hip_flexion_r"].sel(hip_flexor_stiffness=solved["hip_flexor_stiffness"],
+                                      glute_strength=solved["glute_strength"])
+    assert float(-curve.min()) == pytest.approx(solved["peak_hip_extension_deg"], abs=1.0)  # the same stride
     # the study figures and the plain-language summary come with a stiffness x strength sweep
     summary = (out / "summary.md").read_text()
     for statement in ("propulsion to the ankle plantar flexors", "lumbar extension", "anterior pelvic tilt",
