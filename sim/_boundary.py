@@ -24,7 +24,7 @@ def _message(wanted: str, loaded: str) -> str:
         f"stridesim: cannot import '{wanted}' in this process because '{loaded}' is "
         f"already loaded. The pip wheels of opensim and casadi ship incompatible copies "
         f"of libcasadi.so.3.7 and cannot share one Python process. Run OpenSim work "
-        f"through sim.opensim_side (it spawns a child process), and keep CasADi work in "
+        f"through sim.osim.bridge.run_opensim (it spawns a child process), and keep CasADi work in "
         f"a process that never imports opensim."
     )
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from sim import __version__
 from sim.calibration.thomas import thomas_test
 from sim.figures.model_picture import draw_model
-from sim.io.atomic import write_json, write_text
+from sim.io.atomic import atomic_file, write_json, write_text
 from sim.model.spec import ModelSpec
 from sim.osim.bridge import run_opensim
 from sim.osim.subject import ScalingReport
@@ -48,7 +48,7 @@ def build_model_folder(spec: ModelSpec, report: ScalingReport, out_dir: str | Pa
     osim_path = Path(run_opensim("export", spec=spec.model_dump(), path=str(out / f"{spec.name}.osim")))
     read_back = run_opensim("read_parameters", path=str(osim_path))
     progress("writing parameter tables and picture")
-    with open(out / "muscles.csv", "w", newline="") as fh:
+    with atomic_file(out / "muscles.csv") as tmp, open(tmp, "w", newline="") as fh:
         rows = parameter_rows(spec)
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import sim.figures  # noqa: F401  (chooses the headless backend)
-from sim.io.atomic import write_json, write_text
+from sim.io.atomic import atomic_file, write_json, write_text
 
 STIFFNESS, STRENGTH = "hip_flexor_stiffness", "glute_strength"
 HEATMAPS = [
@@ -64,7 +64,8 @@ def heatmaps(sweep_dir: Path, table) -> Path:
         fig.colorbar(image, ax=ax, label=unit, shrink=0.8)
     fig.tight_layout()
     path = sweep_dir / "heatmaps.png"
-    fig.savefig(path)
+    with atomic_file(path) as tmp:
+        fig.savefig(tmp, format="png")
     plt.close(fig)
     return path
 
@@ -85,7 +86,8 @@ def line_plots(sweep_dir: Path, table) -> Path:
                 ax.legend(fontsize=7)
     fig.tight_layout()
     path = sweep_dir / "lines.png"
-    fig.savefig(path)
+    with atomic_file(path) as tmp:
+        fig.savefig(tmp, format="png")
     plt.close(fig)
     return path
 
@@ -130,7 +132,8 @@ def power_and_contributions(sweep_dir: Path, table) -> Path:
     axes[3].set_title("propulsive impulse contribution (BW ms)")
     fig.tight_layout()
     path = sweep_dir / "power_and_contributions.png"
-    fig.savefig(path)
+    with atomic_file(path) as tmp:
+        fig.savefig(tmp, format="png")
     plt.close(fig)
     return path
 

@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from sim.data.measured import PERCENT, measured_cycle
+from sim.io.atomic import atomic_file
 from sim.results.metrics import cycle_curves
 from sim.stride.trajectory import Trajectory
 
@@ -41,6 +42,9 @@ def plot_vs_measured(fs: Trajectory, path: str | Path, title: str = "") -> Path:
     fig.suptitle(title or "simulated vs measured running (right leg; stance shaded)", fontsize=11)
     fig.tight_layout()
     path = Path(path)
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        with atomic_file(path) as tmp:
+            fig.savefig(tmp, format="png")
+    finally:
+        plt.close(fig)
     return path

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
+from sim.io.atomic import atomic_file
 from sim.model.geometry import FLOAT_OPS, body_poses, default_pose, tree_order
 from sim.model.spec import ModelSpec
 
@@ -70,6 +71,7 @@ def draw_model(spec: ModelSpec, path: str | Path, q: dict[str, float] | None = N
     ax.set_xlim(-0.45, 0.5)
     fig.tight_layout()
     path = Path(path)
-    fig.savefig(path, bbox_inches="tight")
+    with atomic_file(path) as tmp:
+        fig.savefig(tmp, bbox_inches="tight", format="png")
     plt.close(fig)
     return path

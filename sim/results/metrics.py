@@ -73,6 +73,9 @@ def compute_metrics(fs: Trajectory) -> dict:
         "peak_thigh_extension_deg": float(-deg(thigh.min())),
         "thigh_extension_at_toe_off_deg": float(-deg(thigh[toe_off])),
         "peak_swing_knee_flexion_deg": float(deg(knee[swing].max())) if swing.any() else float("nan"),
+        # the cycle starts at right heel strike: node 0 is initial contact
+        "knee_flexion_at_contact_deg": float(deg(knee[0])),
+        "peak_stance_knee_flexion_deg": float(deg(knee[stance].max())) if stance.any() else float("nan"),
         "pelvic_tilt_mean_deg": float(deg(tilt[:-1].mean())),
         "pelvic_tilt_peak_anterior_deg": float(-deg(tilt.min())),  # anterior tilt is negative
         "pelvic_tilt_range_deg": float(deg(np.ptp(tilt))),
@@ -81,6 +84,7 @@ def compute_metrics(fs: Trajectory) -> dict:
         "lumbar_extension_range_deg": float(deg(np.ptp(lumbar))),
         "trunk_forward_lean_mean_deg": float(-deg((tilt + lumbar)[:-1].mean())),  # torso to vertical
         "right_toe_off_percent": float(100.0 * toe_off / n),
+        "peak_hip_extension_after_toe_off_percent": float(fs.cycle_percent[int(np.argmin(hip))] - 100.0 * toe_off / n),
         "time_step_s": dt,
     }
     metrics["realism"] = {k: {"value": metrics[k], "range": list(r), "ok": bool(r[0] <= metrics[k] <= r[1])}

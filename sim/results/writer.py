@@ -111,15 +111,18 @@ def write_analysis(fs: Trajectory, model, out: Path) -> dict:
 
 def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, model=None,
               timings: dict | None = None, export_model: bool = True, starts: list[dict] | None = None,
-              formulation: dict | None = None, overwrite: bool = False, interrupted: bool = False) -> dict:
+              formulation: dict | None = None, overwrite: bool = False, interrupted: bool = False,
+              check_residuals: bool = False) -> dict:
     """Write a complete run folder for ``solution`` (a :class:`sim.stride.solve.Solution`); return its status.
 
     ``formulation``: the stride problem's goals and weights (``StrideProblem.formulation``), kept
     in status.json so that a fingerprint can tell which cost solved it. ``interrupted``: the
     multi-start was stopped before every start ran (status ``interrupted``). A failure never
     replaces a result: it goes to :func:`failed_beside` (``status["written_to"]`` says where);
-    a result replaces a result only with ``overwrite``. ``timings_s.write`` (files, metrics and
-    the OpenSim model export) is measured here so that it is in status.json, which is written last.
+    a result replaces a result only with ``overwrite``. ``check_residuals``: judge the converged
+    stride's dynamic consistency with OpenSim (:mod:`sim.results.residuals`, into metrics.json).
+    ``timings_s.write`` (files, metrics, the OpenSim model export and checks) is measured here so
+    that it is in status.json, which is written last.
     """
     from sim.cas.model import CasadiModel
     from sim.results.metrics import compute_metrics, coordinates_at_range_limit, loaded_foot_slip
@@ -167,6 +170,12 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
 
             run_opensim("export", spec=apply_knobs(spec, solution.trajectory.knobs).model_dump(),
                         path=str(partial.resolve() / rf.MODEL))
+            if check_residuals and report.converged and gait.get("label") != "failed":
+                from sim.results.residuals import pelvis_residuals
+
+                metrics["opensim_pelvis_residuals"] = pelvis_residuals(partial, solution.trajectory,
+                                                                       -spec.mass * spec.gravity, spec.height)
+                write_json(partial / rf.METRICS, metrics)
         status["timings_s"]["write"] = time.perf_counter() - started
         write_json(partial / rf.STATUS, status)
     return status

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sim.io.atomic import write_json
 from sim.model.spec import ModelSpec, load_spec
-from sim.results.runfolder import METRICS
 from sim.run.config import RunConfig
 
 
@@ -55,7 +52,6 @@ def run_stride(config: RunConfig, out_dir: str | Path, report: Callable[[dict], 
     A folder that holds a result is replaced only by a result and only with ``overwrite``
     (:func:`sim.results.writer.write_run`); a failure goes beside it (``status["written_to"]``).
     """
-    from sim.results.residuals import pelvis_residuals
     from sim.results.writer import check_target, write_run
     from sim.run.starts import solve_starts
     from sim.stride.problem import StrideProblem
@@ -75,14 +71,8 @@ def run_stride(config: RunConfig, out_dir: str | Path, report: Callable[[dict], 
     timings["guess"] = sum(r["guess_time_s"] for r in outcome.starts)
     timings["solve"] = sum(r["solve_time_s"] for r in outcome.starts)
     timings["solve_chosen"] = outcome.solution.report.wall_time
-    status = write_run(out_dir, outcome.solution, spec, config.model_dump(mode="json"), outcome.gait,
-                       model=problem.model, timings=timings, starts=outcome.starts, formulation=problem.formulation,
-                       overwrite=overwrite, interrupted=outcome.interrupted)
-    written = Path(status.get("written_to", out_dir))
-    if status["converged"] and (written / METRICS).exists() and check_residuals:
-        log("checking dynamic consistency with OpenSim's inverse dynamics")
-        metrics = json.loads((written / METRICS).read_text())
-        metrics["opensim_pelvis_residuals"] = pelvis_residuals(written, outcome.solution.trajectory,
-                                                               problem.body_weight, spec.height)
-        write_json(written / METRICS, metrics)
-    return status
+    if check_residuals and outcome.solution.report.converged:
+        log("writing the run folder and checking dynamic consistency with OpenSim's inverse dynamics")
+    return write_run(out_dir, outcome.solution, spec, config.model_dump(mode="json"), outcome.gait,
+                     model=problem.model, timings=timings, starts=outcome.starts, formulation=problem.formulation,
+                     overwrite=overwrite, interrupted=outcome.interrupted, check_residuals=check_residuals)

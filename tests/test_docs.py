@@ -1,0 +1,53 @@
+"""`stridesim docs`: the generated tables of the docs come from results and replace only their block."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from sim.apps.docs import regenerate, replace_block
+
+PAGE = """# Validation
+
+Prose that stays.
+
+<!-- BEGIN generated: stridesim docs validation -->
+an old table
+<!-- END generated -->
+
+More prose.
+"""
+
+
+def _run_folder(path, cadence: float):
+    path.mkdir()
+    (path / "config.json").write_text("{}")
+    (path / "status.json").write_text(json.dumps({"ipopt_status": "Solve_Succeeded", "iterations": 42,
+                                                  "objective": 0.5, "gait": {"label": "running"}}))
+    (path / "metrics.json").write_text(json.dumps({"cadence_steps_per_min": cadence, "duty_factor": 0.345,
+                                                   "flight_phase": True, "coordinates_at_range_limit": {},
+                                                   "rms_vs_measured": {"knee_angle_r_deg": 12.34}}))
+    np.savez(path / "solution.npz", q=np.zeros((2, 10)))
+    return path
+
+
+def test_validation_table_is_regenerated_from_a_run_folder(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "validation.md").write_text(PAGE)
+    written = regenerate(_run_folder(tmp_path / "run", 177.6), docs=docs)
+    text = (docs / "validation.md").read_text()
+    assert written == [docs / "validation.md"]
+    assert "an old table" not in text and "Prose that stays." in text and text.endswith("More prose.\n")
+    row = next(line for line in text.splitlines() if line.startswith("| cadence"))
+    assert row.endswith("| 178 |")  # the run's value, rounded as shown
+    assert "| knee flexion | 12.3 |" in text and "| duty factor | 0.30-0.40 | 0.34 |" in text
+    assert "| coordinates on their optimization bound | none | none |" in text
+
+
+def test_a_page_without_markers_is_left_alone(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("no markers here\n")
+    assert not replace_block(page, "validation", "table")
+    assert page.read_text() == "no markers here\n"
