@@ -6,7 +6,7 @@ bundles ffmpeg); GIF through Pillow (no ffmpeg needed). The output appears whole
 frames go to a temporary file next to it that is renamed at the end and deleted on any error.
 
 Everything comes from the run folders' files (spec.json, kinematics.mot, grf.mot,
-activations.sto); this module imports neither CasADi nor OpenSim. All input problems raise
+activations.sto): no model evaluation and no OpenSim. All input problems raise
 :class:`~sim.figures.inputs.VisualsError` before the first frame is drawn.
 """
 

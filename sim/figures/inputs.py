@@ -1,6 +1,6 @@
 """What the visuals draw: run folders read back as full strides, checked before any drawing starts.
 
-The animation needs nothing but the run folder's files (no CasADi, no OpenSim); the gait plots
+The animation needs nothing but the run folder's files (no model evaluation, no OpenSim); the gait plots
 add joint moments computed with the CasADi model (:mod:`sim.figures.gait_plots`). Every
 problem with the input is a :class:`VisualsError` raised before the first line is drawn.
 """

@@ -96,7 +96,7 @@ class RunFolder:
 
     def full_stride(self) -> Trajectory:
         """The full stride as written in the OpenSim files (SI, rad): kinematics, GRF with centres
-        of pressure, activations; no CasADi needed. NotARunFolder names a missing or broken file."""
+        of pressure, activations; no model evaluation needed. NotARunFolder names a missing or broken file."""
         spec = self.spec()
         time, kin, kin_deg = self._columns(KINEMATICS, list(COORDINATES))
         q = np.column_stack([np.radians(kin[:, i]) if (kin_deg and c in ROTATIONAL) else kin[:, i]
