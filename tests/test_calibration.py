@@ -80,3 +80,33 @@ def test_tracked_measured_running_puts_the_soleus_where_it_works_in_vivo(spec):
     assert 0.65 <= soleus["at_peak_activation"] <= 0.99
     assert soleus["range"][1] < 1.05  # never on the descending limb while tracking running
     assert 0.65 <= result["muscles"]["gastroc_r"]["at_peak_activation"] <= 1.0
+
+
+def test_riener_edrich_hip_moment_is_their_equation():
+    """Their fit at 20 deg knee flexion: about 10, 15, 25 and 46 N m at 0, -10, -20, -30 deg hip."""
+    from sim.calibration.passive_hip import riener_edrich_hip_moment
+
+    assert riener_edrich_hip_moment([0.0, -10.0, -20.0, -30.0], 20.0) == pytest.approx([9.7, 14.8, 24.9, 45.5],
+                                                                                        abs=0.05)
+    assert riener_edrich_hip_moment(0.0, 20.0) - riener_edrich_hip_moment(0.0, 20.0, offset=False) == \
+        pytest.approx(8.072)
+
+
+def test_the_passive_hip_moment_adds_up_by_structure(spec):
+    from sim.calibration.passive_hip import PassiveHip
+
+    passive = PassiveHip(spec)
+    parts = passive.moments(passive.posture(-20.0, 20.0))
+    assert parts["total"] == pytest.approx(sum(v for k, v in parts.items() if k != "total"))
+    assert parts["iliacus_r"] > 0 and parts["psoas_r"] > 0  # stretched hip flexors pull the hip into flexion
+    tighter = passive.moments(passive.posture(-20.0, 20.0), {"hip_flexor_stiffness": 3.0})
+    assert tighter["iliacus_r"] > parts["iliacus_r"] and tighter["joint"] == parts["joint"]
+
+
+def test_a_posteriorly_tilted_pelvis_raises_the_thomas_thigh(spec):
+    """The clinical posture: with the pelvis tilted back the hip is more extended for the same
+    thigh-to-table angle, so the hip flexors hold the thigh higher."""
+    from sim.calibration.thomas import thomas_test
+
+    neutral, tilted = thomas_test(spec, 1.0), thomas_test(spec, 1.0, pelvic_tilt_deg=10.0)
+    assert tilted.thomas_angle_deg > neutral.thomas_angle_deg + 3.0

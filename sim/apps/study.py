@@ -35,6 +35,15 @@ HYPOTHESES = [
 ]
 
 
+def _save(fig, path: Path) -> Path:
+    """Lay out, write atomically and close a study figure."""
+    fig.tight_layout()
+    with atomic_file(path) as tmp:
+        fig.savefig(tmp, format="png")
+    plt.close(fig)
+    return path
+
+
 def _results(everything):
     """The rows of summary.parquet that are converged running strides."""
     return everything[everything["status"] == "result"]
@@ -62,12 +71,7 @@ def heatmaps(sweep_dir: Path, table) -> Path:
             if np.isfinite(v):
                 ax.text(j, i, f"{v:.0f}", ha="center", va="center", color="w", fontsize=8)
         fig.colorbar(image, ax=ax, label=unit, shrink=0.8)
-    fig.tight_layout()
-    path = sweep_dir / "heatmaps.png"
-    with atomic_file(path) as tmp:
-        fig.savefig(tmp, format="png")
-    plt.close(fig)
-    return path
+    return _save(fig, sweep_dir / "heatmaps.png")
 
 
 def line_plots(sweep_dir: Path, table) -> Path:
@@ -84,12 +88,7 @@ def line_plots(sweep_dir: Path, table) -> Path:
             ax.set_ylabel(f"{title} ({unit})", fontsize=8)
             if col == 0:
                 ax.legend(fontsize=7)
-    fig.tight_layout()
-    path = sweep_dir / "lines.png"
-    with atomic_file(path) as tmp:
-        fig.savefig(tmp, format="png")
-    plt.close(fig)
-    return path
+    return _save(fig, sweep_dir / "lines.png")
 
 
 def _corner_runs(sweep_dir: Path, table) -> tuple[Path, Path]:
@@ -130,12 +129,7 @@ def power_and_contributions(sweep_dir: Path, table) -> Path:
         axes[3].bar(np.arange(len(muscles)) + k * width, values, width, color=colour, label=labels[k])
     axes[3].set_xticks(np.arange(len(muscles)) + width / 2, [m[:-2] for m in muscles], rotation=45, fontsize=8)
     axes[3].set_title("propulsive impulse contribution (BW ms)")
-    fig.tight_layout()
-    path = sweep_dir / "power_and_contributions.png"
-    with atomic_file(path) as tmp:
-        fig.savefig(tmp, format="png")
-    plt.close(fig)
-    return path
+    return _save(fig, sweep_dir / "power_and_contributions.png")
 
 
 def _knob_line(table, knob: str):

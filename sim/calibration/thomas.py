@@ -1,21 +1,20 @@
 """A simulated modified Thomas test: reads the hip-flexor stiffness knob in degrees.
 
-Protocol (simulated): the subject lies supine with the pelvis held at neutral tilt (the
-contralateral hip is flexed to the chest in the clinic to fix the pelvis); the tested leg
-hangs over the table end with the knee at 80 deg of flexion and the ankle neutral; muscles
-are relaxed (zero activation). The thigh comes to rest where the passive hip-flexion moment
-(muscle passive forces times moment arms, plus the passive joint moment) balances the
-gravitational moment of the hanging leg. The reported Thomas angle is the hip angle at rest,
-relative to the table: negative = thigh below the table (hip extension, normal), positive =
-thigh stays above the table (a positive test: hip-flexor tightness).
+Protocol (simulated): the subject lies supine, the pelvis at neutral tilt by default (in the
+clinic the contralateral hip is flexed to the chest, which tilts the pelvis back;
+``pelvic_tilt_deg`` sets that tilt); the tested leg hangs over the table end with the knee at
+80 deg of flexion and the ankle neutral; muscles are relaxed (zero activation). The thigh
+comes to rest where the passive hip-flexion moment (muscle passive forces times moment arms,
+plus the passive joint moment) balances the gravitational moment of the hanging leg. The
+reported Thomas angle is the thigh's angle to the table at rest (pelvic tilt + hip angle):
+negative = thigh below the table (normal), positive = thigh stays above the table (a positive
+test: hip-flexor tightness).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-import numpy as np
 from scipy.optimize import brentq
 
 from sim.model.geometry import FLOAT_OPS, body_poses
@@ -50,30 +49,24 @@ def _leg_gravity_moment(spec: ModelSpec, q: dict[str, float]) -> float:
     return moment
 
 
-def thomas_test(spec: ModelSpec, hip_flexor_stiffness: float, glute_strength: float = 1.0) -> ThomasResult:
-    """Resting hip angle of the simulated modified Thomas test at this knob value."""
-    from sim.cas.model import CasadiModel
+def thomas_test(spec: ModelSpec, hip_flexor_stiffness: float, glute_strength: float = 1.0,
+                pelvic_tilt_deg: float = 0.0) -> ThomasResult:
+    """Resting thigh angle of the simulated modified Thomas test at this knob value.
 
-    model = CasadiModel(spec)
-    knobs = [{"hip_flexor_stiffness": hip_flexor_stiffness, "glute_strength": glute_strength}[k]
-             for k in model.knob_names]
-    ihip = COORDINATES.index("hip_flexion_r")
-    n_m = model.n_muscles
+    ``pelvic_tilt_deg``: the pelvis's tilt on the table (OpenSim sign: + posterior). In the clinic
+    the contralateral hip flexed to the chest tilts the pelvis posteriorly, and the angle is read
+    between thigh and table (Harvey 1998), so the reported angle is tilt + hip flexion.
+    """
+    from sim.calibration.passive_hip import PassiveHip
+
+    passive = PassiveHip(spec)
+    knobs = {"hip_flexor_stiffness": hip_flexor_stiffness, "glute_strength": glute_strength}
 
     def state(hip_deg: float) -> dict[str, float]:
-        q = {c: 0.0 for c in COORDINATES}
-        q["hip_flexion_r"] = math.radians(hip_deg)
-        q["knee_angle_r"] = math.radians(KNEE_FLEXION_DEG)
-        return q
+        return dict(zip(COORDINATES, passive.posture(hip_deg, KNEE_FLEXION_DEG, pelvic_tilt_deg), strict=True))
 
     def passive_hip_moment(hip_deg: float) -> float:
-        qv = np.array([state(hip_deg)[c] for c in COORDINATES])
-        zeros = np.zeros(len(COORDINATES))
-        lmt, vmt, arms = model.muscle_geometry(qv, zeros)
-        force = model.muscle_tendon(lmt, vmt, np.zeros(n_m), np.full(n_m, 0.05), np.zeros(n_m), knobs)[0]
-        muscles = float((np.array(arms).T @ np.array(force)).ravel()[ihip])
-        joint = float(np.array(model.passive_moments(qv, zeros)).ravel()[ihip])
-        return muscles + joint
+        return passive.moments(passive.posture(hip_deg, KNEE_FLEXION_DEG, pelvic_tilt_deg), knobs)["total"]
 
     def balance(hip_deg: float) -> float:
         return passive_hip_moment(hip_deg) + _leg_gravity_moment(spec, state(hip_deg))
@@ -82,4 +75,4 @@ def thomas_test(spec: ModelSpec, hip_flexor_stiffness: float, glute_strength: fl
     if balance(lo) * balance(hi) > 0:
         raise RuntimeError(f"no resting angle between {lo} and {hi} deg for stiffness {hip_flexor_stiffness}")
     angle = brentq(balance, lo, hi, xtol=1e-6)
-    return ThomasResult(hip_flexor_stiffness, angle, passive_hip_moment(angle))
+    return ThomasResult(hip_flexor_stiffness, angle + pelvic_tilt_deg, passive_hip_moment(angle))
