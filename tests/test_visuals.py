@@ -254,3 +254,74 @@ def test_cli_commands(runs, tmp_path):
                              "--width", "320", "--height", "200", "--label", "a", "--label", "b"])
     assert ok.exit_code == 0, ok.output
     assert (tmp_path / "s.gif").stat().st_size > 0
+
+
+def test_two_runs_are_compared_at_the_same_gait_phase(runs):
+    """Side by side, every frame shows both runners at the same instant of their own cycle (each
+    cycle stretched to the longest); aligned in time instead, the phases drift apart."""
+    phase = Animation(runs, fps=10, strides=2, slowmo=2, size=(640, 360))
+    timed = Animation(runs, fps=10, strides=2, slowmo=2, size=(640, 360), align="time")
+    phase.build(), timed.build()
+    strides = [r.stride.stride_time for r in phase.runs]
+    assert abs(strides[0] - strides[1]) > 0.005  # the two runs really differ in stride time
+    assert phase.align == "phase" and phase.n_frames > 10
+    assert np.allclose(phase.geometry[0].phase, phase.geometry[1].phase, atol=1e-9)
+    assert np.abs(timed.geometry[0].phase - timed.geometry[1].phase).max() > 0.05
+    # and the stated times are each run's own: phase x its real stride time
+    k = phase.n_frames // 3
+    for i, stride_time in enumerate(strides):
+        assert phase.run_time[i][k] % stride_time == pytest.approx(phase.geometry[i].phase[k] * stride_time, abs=1e-9)
+    phase.close(), timed.close()
+
+
+def test_highlighted_muscle_labels_never_overlap(runs):
+    """Plain names and activations, one row per muscle, even when the muscles lie close together."""
+    anim = Animation(runs, fps=8, strides=2, slowmo=2, size=(960, 540),
+                     highlight=["calf muscles", "gluteus maximus", "iliopsoas", "hamstrings"])
+    try:
+        for k in range(0, anim.n_frames, 3):
+            anim.frame(k)
+            renderer = anim.fig.canvas.get_renderer()
+            for artists in anim.artists:
+                texts = artists.highlight_labels
+                assert {t.get_text().split("  ")[0] for t in texts} >= {"gastrocnemius (right)", "soleus (right)",
+                                                                       "gluteus maximus (right)", "psoas (right)"}
+                boxes = [t.get_window_extent(renderer) for t in texts]
+                for a in range(len(boxes)):
+                    for b in range(a + 1, len(boxes)):
+                        assert not boxes[a].overlaps(boxes[b]), (k, texts[a].get_text(), texts[b].get_text())
+                assert all(re.search(r"  [01]\.\d\d$", t.get_text()) for t in texts)  # with the activation
+    finally:
+        anim.close()
+
+
+def test_the_report_lists_every_failing_flag_first(runs, tmp_path):
+    import json
+
+    from sim.apps.report import write_report
+    from sim.results.flags import evaluate
+
+    flags = evaluate(json.loads((runs[0] / "metrics.json").read_text()))
+    failing = [f["key"] for f in flags if f["ok"] is False]
+    assert failing  # the coarse stride fails some (its landing skids, for one)
+    text = write_report(runs[0], tmp_path / "r.html", animation=False, labels=["coarse baseline"]).read_text()
+    order = re.findall(r"<tr data-flag='([^']+)'>(.*?)</tr>", text)
+    assert [key for key, _ in order][:len(failing)] == sorted(failing, key=[f["key"] for f in flags].index)
+    for key, row in order:
+        assert ("FAIL" in row) == (key in failing), key
+    assert "coarse baseline" in text and "<h2>Formulation</h2>" in text
+
+
+def test_filmstrip_shows_each_runs_key_instants(runs, tmp_path):
+    from sim.figures.filmstrip import filmstrip, key_instants
+    from sim.figures.inputs import load_drawn_run
+
+    run = load_drawn_run(runs[0])
+    instants = key_instants(run.stride)
+    on = run.stride.contact("r")
+    t = run.stride.time - run.stride.time[0]
+    assert instants["touchdown"] == 0.0 and on[0]
+    assert instants["toe-off"] == pytest.approx(t[int(np.argmax(~on))])
+    assert 0 < instants["mid-stance"] < instants["toe-off"] < instants["mid-swing"] < run.stride.stride_time
+    paths = filmstrip(runs, tmp_path / "strip", labels=["a", "b"])
+    assert [p.suffix for p in paths] == [".png", ".pdf"] and all(p.stat().st_size > 10_000 for p in paths)

@@ -93,31 +93,84 @@ def _metrics_table(labels, metrics: list[dict]) -> str:
     return f"<table>{_header(labels)}{''.join(rows)}</table>"
 
 
-def _realism_table(labels, metrics: list[dict]) -> str:
-    keys = []
-    for m in metrics:
-        keys += [k for k in m.get("realism", {}) if k not in keys]
-    if not keys:
-        return '<p class="muted">no realism checks (metrics.json missing)</p>'
+def _flags_table(labels, metrics: list[dict]) -> str:
+    """Every flag of :mod:`sim.results.flags` with its meaning and target, failing rows first."""
+    from sim.results.flags import evaluate
+
+    if not any(metrics):
+        return '<p class="muted">no checks (metrics.json missing: the solve produced no stride)</p>'
+    per_run = [evaluate(m) if m else [] for m in metrics]
+    keys = [row["key"] for row in next(r for r in per_run if r)]
+    failures = {k: sum(1 for rows in per_run for row in rows if row["key"] == k and row["ok"] is False) for k in keys}
     rows = []
-    for key in keys:
-        ranges = next((m["realism"][key].get("range") for m in metrics if key in m.get("realism", {})), None)
-        target = f"{ranges[0]:g} - {ranges[1]:g}" if ranges else "true"
-        cells = []
-        for m in metrics:
-            check = m.get("realism", {}).get(key)
-            if check is None:
+    for key in sorted(keys, key=lambda k: -failures[k]):  # failing rows first (stable otherwise)
+        cells, meaning, target = [], "", ""
+        for run_rows in per_run:
+            row = next((r for r in run_rows if r["key"] == key), None)
+            if row is None or row["ok"] is None:
                 cells.append("<td>-</td>")
                 continue
-            cls, mark = ("ok", "pass") if check.get("ok") else ("bad", "FAIL")
-            cells.append(f'<td><span class="{cls}">{mark}</span> {_fmt(check.get("value"))}</td>')
-        rows.append(f"<tr><td>{_esc(key)} <span class='muted'>(target {target})</span></td>{''.join(cells)}</tr>")
+            meaning, target = row["meaning"], row["target"]
+            cls, mark = ("ok", "pass") if row["ok"] else ("bad", "FAIL")
+            cells.append(f'<td><span class="{cls}">{mark}</span> {_fmt(_shown(row["value"]))}</td>')
+        rows.append(f"<tr data-flag='{_esc(key)}'><td><b>{_esc(key)}</b>: {_esc(meaning)} <span class='muted'>"
+                    f"(target {_esc(target)})</span></td>{''.join(cells)}</tr>")
     rms = [m.get("rms_vs_measured", {}) for m in metrics]
     rms_keys = [k for k in (rms[0] if rms else {}) if k.endswith(("_deg", "_bw")) and k != "measured_speed_m_per_s"]
     for key in rms_keys:
         cells = "".join(f"<td>{_fmt(r.get(key))}</td>" for r in rms)
-        rows.append(f"<tr><td>RMS vs measured: {_esc(key)}</td>{cells}</tr>")
+        rows.append(f"<tr><td>RMS vs the measured runner: {_esc(key)}</td>{cells}</tr>")
     return f"<table>{_header(labels)}{''.join(rows)}</table>"
+
+
+def _read_list(path: Path) -> list:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return []
+
+
+def _verdicts(rows: list[dict]) -> str:
+    """The study's hypotheses: change from healthy to the far end of the knob, the grid steps that go
+    the expected way (how consistent the answer is along the knob) and the verdict."""
+    out = ["<table><tr><th>hypothesis</th><th>change</th><th>steps in the expected direction</th>"
+           "<th>verdict</th></tr>"]
+    for r in rows:
+        if "change" not in r:
+            out.append(f"<tr><td>{_esc(r.get('statement'))}</td><td>-</td><td>-</td><td>{_esc(r.get('verdict'))}</td></tr>")
+            continue
+        share = "share" in r["metric"]
+        scale, unit = (100.0, " %") if share else (1.0, " deg")
+        cls = "ok" if r["verdict"] == "supported" else "bad"
+        out.append(f"<tr><td>{_esc(r['statement'])}</td><td>{r['from']['value'] * scale:.1f} -> "
+                   f"{r['to']['value'] * scale:.1f}{unit}</td><td>{_esc(r['steps_in_expected_direction'])}</td>"
+                   f"<td class='{cls}'>{_esc(r['verdict'])}</td></tr>")
+    out.append("</table><p class='muted'>Each verdict is read along one knob with the other at its healthy value; "
+               "its robustness over starts, meshes and model perturbations is not computed.</p>")
+    return "".join(out)
+
+
+def _shown(value):
+    """A flag's value for people: lists and mappings as words."""
+    if isinstance(value, list):
+        return ", ".join(value) or "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} ({v})" for k, v in value.items()) or "none"
+    return value
+
+
+def _formulation(labels, statuses: list[dict]) -> str:
+    """The cost of each run: goal weights and options, as recorded in status.json."""
+    parts = []
+    for label, status in zip(labels, statuses, strict=True):
+        f = status.get("formulation")
+        if not f:
+            parts.append(f"<p><b>{_esc(label)}</b>: not recorded</p>")
+            continue
+        weights = ", ".join(f"{k} {v:g}" for k, v in f.get("cost_weights", {}).items() if v)
+        extras = ", ".join(f"{k} {v}" for k, v in f.items() if k != "cost_weights" and v not in (None, False))
+        parts.append(f"<p><b>{_esc(label)}</b>: goals {_esc(weights)}; {_esc(extras)}</p>")
+    return "".join(parts)
 
 
 def _status_table(labels, statuses: list[dict]) -> str:
@@ -192,6 +245,7 @@ def _animation_html(paths: list[Path], labels: list[str], log: Callable[[str], N
 
 
 def write_report(path_in: str | Path, out_html: str | Path, animation: bool = True, measured: bool = True,
+                 labels: list[str] | None = None,
                  log: Callable[[str], None] = lambda message: None) -> Path:
     """Write the HTML report of a run folder or a sweep folder to ``out_html``; return its path."""
     out_html = Path(out_html)
@@ -208,7 +262,7 @@ def write_report(path_in: str | Path, out_html: str | Path, animation: bool = Tr
     if not os.access(out_html.parent, os.W_OK):
         raise VisualsError(f"cannot write {out_html}: folder not writable")
     paths = find_runs(path_in)
-    labels = default_labels(paths, None)
+    labels = default_labels(paths, labels)
     statuses = [_read(p / rf.STATUS) for p in paths]
     configs = [_read(p / rf.CONFIG) for p in paths]
     metrics = [_read(p / rf.METRICS) for p in paths]
@@ -227,12 +281,17 @@ def write_report(path_in: str | Path, out_html: str | Path, animation: bool = Tr
     if skipped:
         sections.append(f"<p class='bad'>not drawable (listed in the tables only):</p><ul>{''.join(skipped)}</ul>")
     sections.append("<h2>Solver status</h2>" + _status_table(labels, statuses))
+    hypotheses = Path(path_in) / "hypotheses.json"
+    if hypotheses.is_file():
+        sections.append("<h2>Study verdicts</h2>" + _verdicts(_read_list(hypotheses)))
     if drawable and animation:
         log("rendering the animation")
         sections.append("<h2>Animation</h2>" + _animation_html([p for p, _ in drawable], [lab for _, lab in drawable],
                                                                log))
     sections.append("<h2>Gait metrics</h2>" + _metrics_table(labels, metrics))
-    sections.append("<h2>Realism checks</h2>" + _realism_table(labels, metrics))
+    sections.append("<h2>Realism checks</h2><p class='muted'>Every check of the run's metrics.json, failing rows "
+                    "first.</p>" + _flags_table(labels, metrics))
+    sections.append("<h2>Formulation</h2>" + _formulation(labels, statuses))
     if drawable:
         import matplotlib.pyplot as plt
 

@@ -12,9 +12,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import sim.figures  # noqa: F401  (chooses the headless backend)
+from sim.figures.style import muscle_label
 from sim.io.atomic import atomic_file, write_json, write_text
 
 STIFFNESS, STRENGTH = "hip_flexor_stiffness", "glute_strength"
+#: the knobs as people name them (the strength axis is shown in percent)
+AXIS_NAMES = {STIFFNESS: "hip-flexor tightness (knob, 1 = healthy)", STRENGTH: "gluteus maximus strength (%)"}
 HEATMAPS = [
     ("analysis.ratios.plantar_flexor_share_of_propulsion", "plantar-flexor share of propulsion", 100, "%"),
     ("peak_hip_extension_deg", "peak hip extension", 1, "deg"),
@@ -63,9 +66,9 @@ def heatmaps(sweep_dir: Path, table) -> Path:
         x, y, z = _grid(table, column)
         image = ax.imshow(z * factor, cmap="viridis", aspect="auto")
         ax.set_xticks(range(len(x)), [f"{v:g}" for v in x])
-        ax.set_yticks(range(len(y)), [f"{v:g}" for v in y])
-        ax.set_xlabel("hip-flexor stiffness (1 = healthy)")
-        ax.set_ylabel("gluteus strength (fraction)")
+        ax.set_yticks(range(len(y)), [f"{100 * v:.0f}" for v in y])
+        ax.set_xlabel(AXIS_NAMES[STIFFNESS])
+        ax.set_ylabel(AXIS_NAMES[STRENGTH])
         ax.set_title(title, fontsize=10)
         for (i, j), v in np.ndenumerate(z * factor):
             if np.isfinite(v):
@@ -83,8 +86,10 @@ def line_plots(sweep_dir: Path, table) -> Path:
             ax = axes[row, col]
             for value, group in table.groupby(other):
                 group = group.sort_values(knob)
-                ax.plot(group[knob], group[column] * factor, "o-", label=f"{other} {value:g}")
-            ax.set_xlabel(knob.replace("_", " "))
+                shown = f"{100 * value:.0f} %" if other == STRENGTH else f"{value:g}"
+                ax.plot(group[knob] * (100 if knob == STRENGTH else 1), group[column] * factor, "o-",
+                        label=f"{AXIS_NAMES[other].split(' (')[0]} {shown}")
+            ax.set_xlabel(AXIS_NAMES[knob])
             ax.set_ylabel(f"{title} ({unit})", fontsize=8)
             if col == 0:
                 ax.legend(fontsize=7)
@@ -127,7 +132,8 @@ def power_and_contributions(sweep_dir: Path, table) -> Path:
     for k, (contrib, colour) in enumerate(zip(contributions, colours, strict=True)):
         values = [contrib[m]["propulsive_impulse_bw_s"] * 1000 for m in muscles]
         axes[3].bar(np.arange(len(muscles)) + k * width, values, width, color=colour, label=labels[k])
-    axes[3].set_xticks(np.arange(len(muscles)) + width / 2, [m[:-2] for m in muscles], rotation=45, fontsize=8)
+    axes[3].set_xticks(np.arange(len(muscles)) + width / 2, [muscle_label(m[:-2]) for m in muscles], rotation=45,
+                       fontsize=8, ha="right")
     axes[3].set_title("propulsive impulse contribution (BW ms)")
     return _save(fig, sweep_dir / "power_and_contributions.png")
 

@@ -16,6 +16,7 @@ app.command("study")(stride.study)
 app.command("docs")(stride.docs)
 app.command("whatif")(clinic.whatif)
 app.command("animate")(visuals.animate)
+app.command("filmstrip")(visuals.filmstrip)
 app.command("plot")(visuals.plot)
 app.command("report")(visuals.report)
 

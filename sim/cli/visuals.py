@@ -35,16 +35,19 @@ def animate(
     runs: Runs,
     out: Annotated[Path, typer.Option("-o", "--out", help="Output file: .mp4 (ffmpeg via imageio-ffmpeg) or .gif.")],
     fps: Annotated[float, typer.Option(help="Frames per second of the video.")] = 30,
-    slowmo: Annotated[float, typer.Option(help="Slow-motion factor (2 = half speed).")] = 1.0,
+    slowmo: Annotated[float, typer.Option(help="Slow-motion factor (2 = half speed).")] = 2.0,
     duration: Annotated[float | None, typer.Option(help="Video length (s); overrides --slowmo.")] = None,
-    strides: Annotated[int, typer.Option(help="Gait cycles shown (of the slowest run).")] = 1,
+    strides: Annotated[int, typer.Option(help="Gait cycles shown (of the slowest run).")] = 2,
     width: Annotated[int, typer.Option(help="Frame width (pixels).")] = 1280,
     height: Annotated[int, typer.Option(help="Frame height (pixels).")] = 720,
     highlight: Annotated[list[str] | None, typer.Option(
-        help="Muscle to draw thick and label, e.g. glut_max_r or glut_max for both sides (repeatable).")] = None,
+        help="Muscle to draw thick and label: glut_max_r, glut_max (both sides) or a group such as "
+             "'calf muscles' or iliopsoas (repeatable).")] = None,
     label: Labels = None,
     layout: Annotated[str, typer.Option(help="'side' (one panel per run) or 'overlay' (one panel).")] = "side",
     camera: Annotated[str, typer.Option(help="'follow' (moves with the runner) or 'fixed' (whole distance).")] = "follow",
+    align: Annotated[str | None, typer.Option(
+        help="'phase' (runs at the same gait phase; default for several runs) or 'time'.")] = None,
 ) -> None:
     """Animate runs (sagittal view, muscles coloured by activation, GRF arrows) to an mp4 or GIF."""
     import time
@@ -55,7 +58,8 @@ def animate(
     start = time.perf_counter()
     try:
         path = render(_expand(runs), out, fps=fps, slowmo=slowmo, strides=strides, size=(width, height),
-                      highlight=highlight, labels=label, layout=layout, camera=camera, duration=duration)
+                      highlight=highlight, labels=label, layout=layout, camera=camera, duration=duration,
+                      align=align)
     except VisualsError as exc:
         _fail(str(exc))
     typer.echo(f"wrote {path} ({time.perf_counter() - start:.1f} s)")
@@ -85,14 +89,36 @@ def report(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="HTML file (default: RUN/report.html).")] = None,
     animation: Annotated[bool, typer.Option(help="Embed an animation (mp4, or GIF without ffmpeg).")] = True,
     measured: Annotated[bool, typer.Option(help="Overlay the measured subject in the figures.")] = True,
+    label: Labels = None,
 ) -> None:
-    """One self-contained HTML page: status, metrics, realism checks, figures, animation, provenance."""
+    """One self-contained HTML page: status, every flag of the metrics, figures, animation, provenance."""
     from sim.apps.report import write_report
     from sim.figures.inputs import VisualsError
 
     try:
         path = write_report(run, out or Path(run) / "report.html", animation=animation, measured=measured,
-                            log=lambda m: typer.echo(m, err=True))
+                            labels=label, log=lambda m: typer.echo(m, err=True))
     except VisualsError as exc:
         _fail(str(exc))
     typer.echo(f"wrote {path}")
+
+
+def filmstrip(
+    runs: Runs,
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output file name; FILE.png and FILE.pdf are written.")],
+    label: Labels = None,
+    highlight: Annotated[list[str] | None, typer.Option(
+        help="Muscle or group to draw thick (repeatable), as for animate.")] = None,
+) -> None:
+    """Key instants of each run's cycle (touchdown, mid-stance, toe-off, mid-swing) for print: PNG and PDF."""
+    import time
+
+    from sim.figures.filmstrip import filmstrip as draw
+    from sim.figures.inputs import VisualsError
+
+    start = time.perf_counter()
+    try:
+        paths = draw(_expand(runs), out, labels=label, highlight=highlight)
+    except VisualsError as exc:
+        _fail(str(exc))
+    typer.echo(f"wrote {', '.join(map(str, paths))} ({time.perf_counter() - start:.1f} s)")

@@ -34,8 +34,10 @@ from sim.figures.inputs import (
 from sim.figures.style import (
     ACTIVATION_CMAP,
     ACTIVATION_NORM,
+    MUSCLE_GROUPS,
     PELVIS_MARKER_COLOUR,
     condition_colour,
+    muscle_label,
 )
 from sim.figures.video import FORMATS, check_output
 from sim.io.atomic import atomic_file
@@ -43,10 +45,12 @@ from sim.io.atomic import atomic_file
 __all__ = ["FORMATS", "Animation", "VisualsError", "animate"]
 
 LAYOUTS = ("side", "overlay")
+ALIGNMENTS = ("phase", "time")
 CAMERAS = ("follow", "fixed")
 GRF_SCALE = 0.2  # m of arrow per body weight
+LABEL_MARGIN = 0.02  # axes fraction between a panel's edge and its label column
 GROUND_DEPTH = 0.12  # m of ground band drawn below the floor
-VIEW = (-GROUND_DEPTH, 2.05)  # m, vertical range of a panel (follow camera)
+VIEW = (-GROUND_DEPTH, 1.95)  # m, vertical range of a panel (follow camera): the runner fills it
 DPI = 100
 MIN_SIZE = (160, 120)
 
@@ -57,7 +61,7 @@ def _tint(colour: str, amount: float) -> tuple[float, float, float]:
     return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
 
 
-class _RunArtists:
+class RunArtists:
     """The artists of one run in one axes, created once and updated per frame."""
 
     def __init__(self, ax, geo: BodyGeometry, run: DrawnRun, colour: str, highlight: set[str], ppm: float,
@@ -70,21 +74,16 @@ class _RunArtists:
 
         self.lines: dict[str, Line2D] = {}
         self.patches: dict[str, Polygon] = {}
-        near, far = _tint(colour, 0.35), _tint(colour, 0.7)
+        # a light body in the condition's colour, so that muscles coloured by activation stand out on it
+        near, far = _tint(colour, 0.6), _tint(colour, 0.8)
         for name in geo.segments:
             side = name[-1] if name[-2] == "_" else ""
-            z = z0 + (1.0 if side == "l" else 3.0 if side == "r" else 2.0)
-            fill = far if side == "l" else near
-            if name.startswith("foot") or name == "pelvis":
-                patch = Polygon(geo.segments[name][0], closed=True, facecolor=fill, edgecolor=colour,
-                                lw=lw(0.006), alpha=0.9, zorder=z)
-                ax.add_patch(patch)
-                self.patches[name] = patch
-            else:
-                width = 0.075 if name == "trunk" else 0.05 if name.startswith("femur") else 0.04
-                (line,) = ax.plot(*geo.segments[name][0].T, color=fill, lw=lw(width), solid_capstyle="round",
-                                  alpha=0.85, zorder=z)
-                self.lines[name] = line
+            arm = name.startswith(("upperarm", "forearm"))
+            z = z0 + ({"l": 0.8, "r": 3.6} if arm else {"l": 1.0, "r": 3.0}).get(side, 2.0)
+            patch = Polygon(geo.segments[name][0], closed=True, facecolor=far if side == "l" else near,
+                            edgecolor=colour, lw=lw(0.005), alpha=0.95, zorder=z, joinstyle="round")
+            ax.add_patch(patch)
+            self.patches[name] = patch
         self.head = Circle(geo.head[0], geo.head_radius, facecolor=near, edgecolor=colour, lw=lw(0.006),
                            zorder=z0 + 2.0)
         ax.add_patch(self.head)
@@ -112,16 +111,21 @@ class _RunArtists:
             ax.add_collection(coll)
             self.muscles[side] = coll
         self.highlighted = None
-        self.highlight_labels = []
+        self.highlight_labels, self.leaders = [], []
         if self.highlight:
             self.highlighted = LineCollection([geo.muscles[i][0] for i in self.highlight], cmap=ACTIVATION_CMAP,
                                               norm=ACTIVATION_NORM, linewidths=lw(0.032), capstyle="round",
                                               zorder=z0 + 4.5)
             self.highlighted.set_array(geo.activation[0, self.highlight])
             ax.add_collection(self.highlighted)
+            self.label_size = max(6.0, lw(0.045))
+            self.label_spacing = 1.6 * self.label_size / pt  # m between label rows
             for i in self.highlight:
-                self.highlight_labels.append(ax.text(0, 0, names[i], fontsize=max(6.0, lw(0.05)), color="0.1",
-                                                     ha="left", va="center", zorder=z0 + 6.5, clip_on=True))
+                self.highlight_labels.append(ax.text(0, 0, muscle_label(names[i]), fontsize=self.label_size,
+                                                     color="0.1", ha="right", va="center", zorder=z0 + 6.5,
+                                                     clip_on=True))
+                (leader,) = ax.plot([], [], lw=lw(0.004), color="0.35", zorder=z0 + 6.4)
+                self.leaders.append(leader)
         self.arrows = {}
         for side in "rl":
             arrow = FancyArrowPatch((0, 0), (0, 1), arrowstyle="-|>", mutation_scale=lw(0.09), lw=lw(0.014),
@@ -133,8 +137,6 @@ class _RunArtists:
 
     def update(self, k: int) -> None:
         geo = self.geo
-        for name, line in self.lines.items():
-            line.set_data(geo.segments[name][k].T)
         for name, patch in self.patches.items():
             patch.set_xy(geo.segments[name][k])
         self.head.set_center(geo.head[k])
@@ -148,17 +150,7 @@ class _RunArtists:
         if self.highlighted is not None:
             self.highlighted.set_segments([geo.muscles[i][k] for i in self.highlight])
             self.highlighted.set_array(geo.activation[k, self.highlight])
-            pelvis_x = geo.pelvis[k, 0]
-            for text, i in zip(self.highlight_labels, self.highlight, strict=True):
-                path = geo.muscles[i][k]
-                y = path[:, 1].mean() - (0.07 if self.run.stride.muscles[i].endswith("_l") else 0.0)
-                if path[:, 0].mean() < pelvis_x:  # behind the body: label to the left
-                    text.set_position((path[:, 0].min() - 0.03, y))
-                    text.set_horizontalalignment("right")
-                else:
-                    text.set_position((path[:, 0].max() + 0.03, y))
-                    text.set_horizontalalignment("left")
-                text.set_text(f"{self.run.stride.muscles[i]} {geo.activation[k, i]:.2f}")
+            pass  # labels are placed by the animation once the camera has moved (place_labels)
         bw = self.run.stride.body_weight
         for side, arrow in self.arrows.items():
             fx, fy = geo.grf[side][k]
@@ -168,6 +160,31 @@ class _RunArtists:
                 x0 = geo.cop[side][k, 0]
                 arrow.set_positions((x0, 0.0), (x0 + GRF_SCALE * fx / bw, GRF_SCALE * fy / bw))
         self.pelvis_marker.set_data([geo.pelvis[k, 0]], [geo.pelvis[k, 1]])
+
+    def place_labels(self, k: int, column_x: float, align: str) -> None:
+        """Highlighted muscles' names and activations in a column at ``column_x`` (the panel's left
+        or right edge: ``align``), one row per muscle ordered by height, never overlapping, each
+        with a leader line to its muscle."""
+        if not self.highlight:
+            return
+        geo = self.geo
+        middles = {i: geo.muscles[i][k].mean(axis=0) for i in self.highlight}
+        order = sorted(self.highlight, key=lambda i: -middles[i][1])
+        rows, y = {}, np.inf
+        for i in order:
+            y = min(middles[i][1], y - self.label_spacing)
+            rows[i] = y
+        lift = max(0.0, 0.05 - min(rows.values()))  # keep the column above the floor
+        for text, leader, i in zip(self.highlight_labels, self.leaders, self.highlight, strict=True):
+            row = rows[i] + lift
+            text.set_position((column_x, row))
+            text.set_horizontalalignment(align)
+            text.set_text(f"{muscle_label(self.run.stride.muscles[i])}  {geo.activation[k, i]:.2f}")
+            # the leader starts just beyond the text's far end (its extent, in data units)
+            box = text.get_window_extent(self.ax.figure.canvas.get_renderer())
+            far = self.ax.transData.inverted().transform((box.x1 if align == "left" else box.x0, 0.0))[0]
+            end = far + (0.02 if align == "left" else -0.02)
+            leader.set_data([end, middles[i][0]], [row, middles[i][1]])
 
 
 @dataclass
@@ -183,7 +200,7 @@ class Animation:
     def __init__(self, run_dirs: Sequence[str | Path], fps: float = 30, slowmo: float = 1.0, strides: int = 1,
                  size: tuple[int, int] = (1280, 720), highlight: Sequence[str] | None = None,
                  labels: Sequence[str] | None = None, layout: str = "side", camera: str = "follow",
-                 duration: float | None = None):
+                 duration: float | None = None, align: str | None = None):
         if isinstance(run_dirs, (str, Path)):
             run_dirs = [run_dirs]
         if not run_dirs:
@@ -192,6 +209,9 @@ class Animation:
             raise VisualsError(f"unknown layout '{layout}' (use {' or '.join(LAYOUTS)})")
         if camera not in CAMERAS:
             raise VisualsError(f"unknown camera '{camera}' (use {' or '.join(CAMERAS)})")
+        align = align or ("phase" if len(run_dirs) > 1 else "time")
+        if align not in ALIGNMENTS:
+            raise VisualsError(f"unknown alignment '{align}' (use {' or '.join(ALIGNMENTS)})")
         if not (np.isfinite(fps) and 1 <= fps <= 120):
             raise VisualsError(f"fps = {fps} is outside [1, 120]")
         if not (np.isfinite(slowmo) and 0.01 <= slowmo <= 100):
@@ -218,6 +238,11 @@ class Animation:
         self.duration = strides * longest * self.slowmo
         self.n_frames = max(1, int(round(self.duration * self.fps)))
         self.sim_time = np.arange(self.n_frames) / self.fps / self.slowmo
+        self.align = align
+        # each run's simulated time per frame: the same instant (time) or the same gait phase (phase:
+        # every run's cycle stretched to the longest one, so a class compares the same instant)
+        self.run_time = [self.sim_time * (r.stride.stride_time / longest if align == "phase" else 1.0)
+                         for r in self.runs]
         self.fig = None
 
     def _check_highlight(self, names: Sequence[str]) -> set[str]:
@@ -232,12 +257,15 @@ class Animation:
                 out.add(name)
             elif {f"{name}_r", f"{name}_l"} <= valid:
                 out |= {f"{name}_r", f"{name}_l"}
+            elif name in MUSCLE_GROUPS and all(f"{b}_r" in valid for b in MUSCLE_GROUPS[name]):
+                out |= {f"{b}_r" for b in MUSCLE_GROUPS[name]}  # a group: the near (right) side
             else:
                 unknown.append(name)
         if unknown:
             bases = sorted({n[:-2] for n in valid if n.endswith(("_r", "_l"))})
             raise VisualsError(f"unknown muscle(s) to highlight: {', '.join(unknown)}; valid names: "
-                               f"{', '.join(sorted(valid))} (or without _r/_l for both sides: {', '.join(bases)})")
+                               f"{', '.join(sorted(valid))} (or without _r/_l for both sides: {', '.join(bases)}; "
+                               f"or a group: {', '.join(MUSCLE_GROUPS)})")
         return out
 
     # ------------------------------------------------------------------ layout
@@ -255,9 +283,9 @@ class Animation:
         left, bottom, top = 0.01, 0.07, 0.88 if self.layout == "side" else 0.9
         gap = 0.01
         panel_w = (right - left - gap * (n_panels - 1)) / n_panels
-        self.geometry = [body_geometry(run, self.sim_time) for run in self.runs]
+        self.geometry = [body_geometry(run, times) for run, times in zip(self.runs, self.run_time, strict=True)]
         self.panels: list[_Panel] = []
-        self.artists: list[_RunArtists] = []
+        self.artists: list[RunArtists] = []
         for p in range(n_panels):
             ax = fig.add_axes((left + p * (panel_w + gap), bottom, panel_w, top - bottom))
             ax.set_axis_off()
@@ -278,22 +306,25 @@ class Animation:
             ax.plot(tx, ty, color="0.55", lw=1.0, zorder=-0.5)
             for z, i in enumerate(panel.runs):
                 run = self.runs[i]
-                self.artists.append(_RunArtists(ax, self.geometry[i], run, condition_colour(i), self.highlight, ppm,
+                self.artists.append(RunArtists(ax, self.geometry[i], run, condition_colour(i), self.highlight, ppm,
                                                 z0=10.0 * z))
             if self.layout == "side":
-                ax.set_title(self.runs[panel.runs[0]].label, color=condition_colour(panel.runs[0]),
+                run = self.runs[panel.runs[0]]
+                ax.set_title(f"{run.label}  (stride {run.stride.stride_time:.2f} s)", color=condition_colour(panel.runs[0]),
                              fontsize=font * 1.1, fontweight="bold", pad=font * 0.3)
         if self.layout == "overlay":
             handles = [Line2D([], [], color=condition_colour(i), lw=font * 0.6) for i in range(len(self.runs))]
-            fig.legend(handles, [r.label for r in self.runs], loc="upper center", ncol=min(4, len(self.runs)),
-                       fontsize=font, frameon=False, bbox_to_anchor=(0.45, 1.0))
+            fig.legend(handles, [f"{r.label} (stride {r.stride.stride_time:.2f} s)" for r in self.runs],
+                       loc="upper center", ncol=min(4, len(self.runs)), fontsize=font, frameon=False,
+                       bbox_to_anchor=(0.45, 1.0))
         cax = fig.add_axes((right + 0.012, bottom + 0.1, max(10.0 / width, 0.012), top - bottom - 0.2))
         cbar = fig.colorbar(ScalarMappable(norm=ACTIVATION_NORM, cmap=ACTIVATION_CMAP), cax=cax)
         cbar.set_label("muscle activation", fontsize=font * 0.9)
         cbar.ax.tick_params(labelsize=font * 0.75)
         speed = "real time" if abs(self.slowmo - 1) < 1e-3 else f"slow motion x{self.slowmo:.2g}"
-        fig.text(0.01, 0.015, f"{speed}  |  arrows: ground reaction force, 1 body weight = {GRF_SCALE:g} m  |  "
-                 "ground ticks every 0.25 m  |  near (right) leg darker", fontsize=font * 0.75, color="0.3")
+        timing = "runs at the same gait phase" if self.align == "phase" and len(self.runs) > 1 else speed
+        fig.text(0.01, 0.015, f"{timing}  |  arrows: ground reaction force, 1 body weight = {GRF_SCALE:g} m  |  "
+                 "near (right) side darker  |  arms: a fixed pose, not simulated", fontsize=font * 0.75, color="0.3")
         self.fig = fig
         self.fig.canvas.draw()  # fixes the layout; later draws only update data
 
@@ -324,8 +355,7 @@ class Animation:
                 panel.follow = None
             else:
                 start = np.mean([g.pelvis[0, 0] for g in geos])
-                speed = np.mean([self.runs[i].stride.speed for i in panel.runs])
-                panel.follow = (start + 0.1, speed, view_h * aspect)
+                panel.follow = (start + 0.1, view_h * aspect)
                 panel.ax.set_ylim(*VIEW)
                 panel.ax.set_xlim(start + 0.1 - view_h * aspect / 2, start + 0.1 + view_h * aspect / 2)
 
@@ -337,16 +367,21 @@ class Animation:
         for artists in self.artists:
             artists.update(k)
         for panel in self.panels:
-            if panel.follow is not None:
-                x0, speed, view_w = panel.follow
-                centre = x0 + speed * self.sim_time[k]
+            if panel.follow is not None:  # the runners' mean average-speed advance (no stride-to-stride jitter)
+                x0, view_w = panel.follow
+                centre = x0 + np.mean([self.runs[i].stride.speed * self.run_time[i][k] for i in panel.runs])
                 panel.ax.set_xlim(centre - view_w / 2, centre + view_w / 2)
+            lo, hi = panel.ax.get_xlim()
+            for j, i in enumerate(panel.runs[:2]):  # label columns: the first run left, the second right
+                left = j == 0
+                self.artists[i].place_labels(k, lo + LABEL_MARGIN * (hi - lo) if left else hi - LABEL_MARGIN * (hi - lo),
+                                             "left" if left else "right")
             lines = []
             for i in panel.runs:
                 g = self.geometry[i]
                 prefix = f"{self.runs[i].label[:14]:<14} " if len(panel.runs) > 1 else ""
-                lines.append(f"{prefix}{100 * g.phase[k]:5.1f} % of gait cycle")
-            head = f"t = {t_video:5.2f} s video, {self.sim_time[k]:6.3f} s simulated"
+                lines.append(f"{prefix}{100 * g.phase[k]:5.1f} % of gait cycle, {self.run_time[i][k]:5.3f} s")
+            head = f"t = {t_video:5.2f} s video"
             panel.time_text.set_text("\n".join([head, *lines]))
 
     def frame(self, k: int) -> np.ndarray:
@@ -382,7 +417,7 @@ class Animation:
 def animate(run_dirs: Sequence[str | Path] | str | Path, out_path: str | Path, fps: float = 30, slowmo: float = 1.0,
             strides: int = 1, size: tuple[int, int] = (1280, 720), highlight: Sequence[str] | None = None,
             labels: Sequence[str] | None = None, layout: str = "side", camera: str = "follow",
-            duration: float | None = None) -> Path:
+            duration: float | None = None, align: str | None = None) -> Path:
     """Write an animation of ``run_dirs`` to ``out_path`` (.mp4 or .gif) and return its path.
 
     ``slowmo`` stretches time (2: half speed); ``duration`` (s), if given, sets ``slowmo`` so the
@@ -390,9 +425,11 @@ def animate(run_dirs: Sequence[str | Path] | str | Path, out_path: str | Path, f
     going. ``highlight``: muscles drawn thick and labelled (``glut_max_r``, or ``glut_max`` for both
     sides); the others are faded. ``layout`` "side" puts runs in panels side by side, "overlay"
     draws them in one panel; ``camera`` "follow" moves with the runner's average speed, "fixed"
-    shows the whole distance. Raises VisualsError before rendering on any bad input.
+    shows the whole distance; ``align`` "phase" (the default for several runs) shows every run at the
+    same gait phase, each cycle stretched to the longest, "time" at the same instant. Raises
+    VisualsError before rendering on any bad input.
     """
     animation = Animation(run_dirs, fps=fps, slowmo=slowmo, strides=strides, size=size, highlight=highlight,
-                          labels=labels, layout=layout, camera=camera, duration=duration)
+                          labels=labels, layout=layout, camera=camera, duration=duration, align=align)
     check_output(out_path, animation.size)
     return animation.write(out_path)

@@ -46,6 +46,23 @@ def sample(run: DrawnRun, t: np.ndarray) -> tuple[dict[str, np.ndarray], dict, d
     return q, grf, cop, act, (local - run.stride.time[0]) / period, stride
 
 
+#: silhouette widths (m, for a 1.8 m runner) at the proximal and distal joint of each limb segment
+LIMB_WIDTHS = {"femur": (0.15, 0.10), "tibia": (0.10, 0.065)}
+#: the arms' drawn pose in the torso frame (m, for a 1.8 m runner): shoulder -> elbow, elbow -> hand
+ARM_POSE = {"r": ((-0.06, -0.27), (0.23, 0.06)), "l": ((0.05, -0.27), (0.20, 0.13))}
+
+
+def outline(a: np.ndarray, b: np.ndarray, width_a: float, width_b: float) -> np.ndarray:
+    """A tapered segment from ``a`` to ``b`` (frames x 2 each) as frames x 6 x 2 polygon points."""
+    axis = b - a
+    length = np.maximum(np.linalg.norm(axis, axis=1, keepdims=True), 1e-9)
+    unit = axis / length
+    normal = np.column_stack([-unit[:, 1], unit[:, 0]])
+    ha, hb = 0.5 * width_a, 0.5 * width_b
+    return np.stack([a + normal * ha, b + normal * hb, b + unit * hb * 0.6, b - normal * hb, a - normal * ha,
+                     a - unit * ha * 0.6], axis=1)
+
+
 def foot_outline(spec, side: str) -> list[list[float]]:
     """Outline of the foot in the calcaneus frame, from its contact spheres and the ankle joint."""
     spheres = [s for s in spec.contact_spheres_expanded() if s.body == f"calcn_{side}"]
@@ -92,9 +109,25 @@ def body_geometry(run: DrawnRun, t: np.ndarray) -> BodyGeometry:
     torso = next((b for b in spec.bodies_expanded() if b.name == "torso"), None)
     com = torso.com if torso is not None else [-0.03, 0.24, 0]
     neck_height = 2.25 * com[1]
-    segments["trunk"] = np.stack([back, at("torso", [com[0], neck_height])], axis=1)
+    s = spec.height / 1.8  # widths of the silhouette scale with the runner
+    for body, (near_width, far_width) in LIMB_WIDTHS.items():
+        for side in "rl":
+            name = f"{body}_{side}"
+            if name in segments:
+                ends = segments[name]
+                segments[name] = outline(ends[:, 0], ends[:, 1], near_width * s, far_width * s)
+    neck = at("torso", [com[0], neck_height])
+    segments["trunk"] = outline(back, neck, 0.19 * s, 0.25 * s)
     head_radius = 0.42 * com[1]
     head = at("torso", [com[0] + 0.03, neck_height + head_radius * 1.05])
+    segments["neck"] = outline(neck, head, 0.075 * s, 0.06 * s)
+    # the arms: a fixed running pose relative to the trunk (the model lumps the arms into the torso)
+    shoulder = [com[0], neck_height - 0.06 * s]
+    for side, (upper, fore) in ARM_POSE.items():
+        elbow = [shoulder[0] + upper[0] * s, shoulder[1] + upper[1] * s]
+        hand = [elbow[0] + fore[0] * s, elbow[1] + fore[1] * s]
+        segments[f"upperarm_{side}"] = outline(at("torso", shoulder), at("torso", elbow), 0.085 * s, 0.065 * s)
+        segments[f"forearm_{side}"] = outline(at("torso", elbow), at("torso", hand), 0.06 * s, 0.045 * s)
     spheres = [(s.name[-1], s.radius, at(s.body, s.location)) for s in spec.contact_spheres_expanded()]
     muscles = np.empty(len(run.stride.muscles), dtype=object)
     for i, m in enumerate(spec.muscles_expanded()):

@@ -33,6 +33,7 @@ from sim.figures.style import (
     SLIDE,
     condition_colour,
     figure_style,
+    muscle_label,
 )
 from sim.io.atomic import atomic_file
 
@@ -217,13 +218,13 @@ def figure_activations(data: list[GaitData]):
                 j = d.run.stride.muscles.index(name)
                 (line,) = ax.plot(d.percent, d.run.stride.activation[:, j], color=condition_colour(i), zorder=3)
                 line.set_gid(f"{i}:activation:{name}")
-        _panel(ax, name, "")
+        _panel(ax, muscle_label(name[:-2]) if name.endswith("_r") else muscle_label(name), "")
         ax.set_ylim(0, 1.02)
     for k, ax in enumerate(axes):
         if k % 4 == 0:
             ax.set_ylabel("activation (0-1)")
         if k >= len(axes) - 4:
-            ax.set_xlabel("% gait cycle")
+            ax.set_xlabel("gait cycle (%)")
     _legend(fig, data, "")
     _finish(fig, "Muscle activations (right side)")
     return fig
@@ -237,7 +238,7 @@ def figure_heatmap(d: GaitData, index: int):
     mesh = ax.pcolormesh(edges, np.arange(len(order) + 1), d.run.stride.activation[:, order].T, cmap=ACTIVATION_CMAP,
                          norm=ACTIVATION_NORM, shading="flat")
     mesh.set_gid(f"{index}:heatmap")
-    ax.set_yticks(np.arange(len(order)) + 0.5, [names[i] for i in order], fontsize=9)
+    ax.set_yticks(np.arange(len(order)) + 0.5, [muscle_label(names[i]) for i in order], fontsize=9)
     ax.invert_yaxis()
     ax.axhline(sum(not n.endswith("_l") for n in names), color="k", lw=1.2)
     for side, style in (("r", "-"), ("l", "--")):
@@ -279,6 +280,10 @@ def build_figures(run_dirs: Sequence[str | Path], labels: Sequence[str] | None =
         figures["activations.png"] = figure_activations(data)
         for i, d in enumerate(data):
             figures[f"activation_heatmap_{i + 1}_{_slug(d.label)}.png"] = figure_heatmap(d, i)
+        if len(runs) == 2:
+            from sim.figures.what_changed import figure_what_changed
+
+            figures["what_changed.png"] = figure_what_changed(runs)
     return figures, data
 
 
