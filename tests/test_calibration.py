@@ -110,3 +110,20 @@ def test_a_posteriorly_tilted_pelvis_raises_the_thomas_thigh(spec):
 
     neutral, tilted = thomas_test(spec, 1.0), thomas_test(spec, 1.0, pelvic_tilt_deg=10.0)
     assert tilted.thomas_angle_deg > neutral.thomas_angle_deg + 3.0
+
+
+def test_a_capsule_fitted_to_riener_and_edrich_follows_their_curve(spec):
+    """The diagnostic split: iliopsoas by the rigid-tendon rule, the hip's passive extension stop
+    fitted; muscles plus joint then follow the measured whole-joint curve (without its constant)."""
+    import numpy as np
+
+    from sim.calibration.passive_hip import FIT_HIPS_DEG, PassiveHip, fit_hip_capsule, riener_edrich_hip_moment
+    from sim.calibration.rules import iliopsoas_by_the_rigid_tendon_rule
+
+    fitted = fit_hip_capsule(iliopsoas_by_the_rigid_tendon_rule(spec))
+    passive = PassiveHip(fitted)
+    model = np.array([passive.moments(passive.posture(h, 20.0))["total"] for h in FIT_HIPS_DEG])
+    measured = riener_edrich_hip_moment(np.array(FIT_HIPS_DEG), 20.0, offset=False)
+    assert np.sqrt(np.mean((model - measured) ** 2)) < 1.0
+    parts = passive.moments(passive.posture(-30.0, 20.0))
+    assert parts["joint"] > parts["iliacus_r"] + parts["psoas_r"] > 0  # the capsule carries most of it

@@ -91,3 +91,27 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+#: hip angles (deg) of the capsule fit: the extension range of running
+FIT_HIPS_DEG = tuple(float(h) for h in np.arange(-30.0, 0.1, 2.5))
+
+
+def fit_hip_capsule(spec: ModelSpec, knee_deg: float = 20.0, hips_deg=FIT_HIPS_DEG) -> ModelSpec:
+    """``spec`` with the hip's passive extension stop (the capsule: ``k3 exp(k4 (q - theta1))``) fitted
+    so that muscles plus joint follow Riener & Edrich (1999) without their constant over ``hips_deg``
+    at ``knee_deg`` (least squares). A diagnostic of the split between capsule and muscles."""
+    from scipy.optimize import least_squares
+
+    passive = PassiveHip(spec)
+    stop = next(p for p in spec.passive_moments if p.coordinate == "hip_flexion")
+    hips_deg = np.asarray(hips_deg)
+    q = np.radians(hips_deg)
+    muscles = np.array([passive.moments(passive.posture(h, knee_deg))["total"] for h in hips_deg])
+    joint = np.array([passive.moments(passive.posture(h, knee_deg))["joint"] for h in hips_deg])
+    others = muscles - joint + stop.k1 * np.exp(stop.k2 * (q - stop.theta2))  # all but the extension stop
+    target = riener_edrich_hip_moment(hips_deg, knee_deg, offset=False)
+    fit = least_squares(lambda par: others + par[0] * np.exp(par[1] * (q - stop.theta1)) - target, [stop.k3, stop.k4])
+    moments = [p.model_copy(update={"k3": float(fit.x[0]), "k4": float(fit.x[1])}) if p.coordinate == "hip_flexion"
+               else p for p in spec.passive_moments]
+    return spec.model_copy(update={"passive_moments": moments})

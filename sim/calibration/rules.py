@@ -134,6 +134,15 @@ def rule_iliopsoas_contracture(spec: ModelSpec, base: dict[str, float] | None = 
     return healthy, per_unit
 
 
+def iliopsoas_by_the_rigid_tendon_rule(spec: ModelSpec) -> ModelSpec:
+    """``spec`` with the iliacus and psoas at the rigid-tendon rule's slack lengths, like every other
+    rigid-tendon muscle (no healthy shortening): a diagnostic of where the healthy passive hip
+    moment comes from (docs/validation.md)."""
+    base = _length_rule_slack_lengths(spec)
+    return spec.model_copy(update={"muscles": [m.model_copy(update={"tendon_slack_length": base[m.name]})
+                                               if m.name in ILIOPSOAS else m for m in spec.muscles]})
+
+
 def rule_tendon_slack_lengths(spec: ModelSpec, healthy_shortening: float | None = None) -> dict[str, float]:
     """Tendon slack length of each muscle by its rule (rigid tendon, compliant tendon, iliopsoas).
 
