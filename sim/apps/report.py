@@ -123,6 +123,23 @@ def _flags_table(labels, metrics: list[dict]) -> str:
     return f"<table>{_header(labels)}{''.join(rows)}</table>"
 
 
+def _flag_summary(labels, metrics: list[dict]) -> str:
+    """One line per run at the top of the page: how many checks fail, and which."""
+    from sim.results.flags import evaluate
+
+    lines = []
+    for label, m in zip(labels, metrics, strict=True):
+        if not m:
+            lines.append(f"<li><b>{_esc(label)}</b>: <span class='bad'>no stride to check</span></li>")
+            continue
+        rows = [r for r in evaluate(m) if r["ok"] is not None]
+        failing = [r["key"] for r in rows if not r["ok"]]
+        verdict = (f"<span class='bad'>fails {len(failing)} of {len(rows)} checks</span>: {_esc(', '.join(failing))}"
+                   if failing else f"<span class='ok'>passes all {len(rows)} checks</span>")
+        lines.append(f"<li><b>{_esc(label)}</b> {verdict}</li>")
+    return "<ul>" + "".join(lines) + "</ul>"
+
+
 def _read_list(path: Path) -> list:
     try:
         return json.loads(path.read_text())
@@ -280,7 +297,10 @@ def write_report(path_in: str | Path, out_html: str | Path, animation: bool = Tr
                     f"written {time.strftime('%Y-%m-%d %H:%M:%S')}</p>")
     if skipped:
         sections.append(f"<p class='bad'>not drawable (listed in the tables only):</p><ul>{''.join(skipped)}</ul>")
+    sections.append(_flag_summary(labels, metrics))
     sections.append("<h2>Solver status</h2>" + _status_table(labels, statuses))
+    sections.append("<h2>Realism checks</h2><p class='muted'>Every check of the run's metrics.json, failing rows "
+                    "first.</p>" + _flags_table(labels, metrics))
     hypotheses = Path(path_in) / "hypotheses.json"
     if hypotheses.is_file():
         sections.append("<h2>Study verdicts</h2>" + _verdicts(_read_list(hypotheses)))
@@ -289,8 +309,6 @@ def write_report(path_in: str | Path, out_html: str | Path, animation: bool = Tr
         sections.append("<h2>Animation</h2>" + _animation_html([p for p, _ in drawable], [lab for _, lab in drawable],
                                                                log))
     sections.append("<h2>Gait metrics</h2>" + _metrics_table(labels, metrics))
-    sections.append("<h2>Realism checks</h2><p class='muted'>Every check of the run's metrics.json, failing rows "
-                    "first.</p>" + _flags_table(labels, metrics))
     sections.append("<h2>Formulation</h2>" + _formulation(labels, statuses))
     if drawable:
         import matplotlib.pyplot as plt
