@@ -10,7 +10,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.cm import ScalarMappable
 
-from sim.figures.animation import DPI, VIEW, RunArtists
+from sim.figures.animation import VIEW
+from sim.figures.artists import DPI, RunArtists
 from sim.figures.body import body_geometry
 from sim.figures.inputs import VisualsError, default_labels, ensure_output_folder, load_drawn_run
 from sim.figures.style import ACTIVATION_CMAP, ACTIVATION_NORM, condition_colour
