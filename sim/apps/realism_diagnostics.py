@@ -1,10 +1,11 @@
 """Diagnostic strides of model variants the realism work weighs (never results):
 ``python -m sim.apps.realism_diagnostics OUT [--capsule-hip] [--viscous-friction V] [--max-loaded-slip V] [--starts N]``.
 
-``--capsule-hip``: the iliopsoas at the rigid-tendon rule and the hip's passive extension stop fitted
-to Riener & Edrich (1999) (:func:`sim.calibration.passive_hip.fit_hip_capsule`);
-``--viscous-friction``: the contact's viscous friction coefficient (s/m); ``--max-loaded-slip``: the
-no-skid limit (m/s). Prints the features docs/validation.md compares.
+``--capsule-hip``: the iliopsoas at the rigid-tendon rule and the hip's passive extension stop
+fitted to Riener & Edrich (1999) (:func:`sim.calibration.passive_hip.fit_hip_capsule`);
+``--viscous-friction``: the contact's viscous friction coefficient (s/m); ``--max-loaded-slip``:
+the no-skid limit (m/s); ``--weight GOAL=W``: a goal weight (e.g. ``metabolic=1``). Prints the
+features docs/validation.md compares.
 """
 
 from __future__ import annotations
@@ -41,14 +42,17 @@ def main() -> None:
     parser.add_argument("--max-loaded-slip", type=float)
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--n-intervals", type=int, default=50)
+    parser.add_argument("--weight", action="append", default=[], metavar="GOAL=W",
+                        help="a goal weight of the stride problem, e.g. metabolic=1 (repeatable)")
     args = parser.parse_args()
     from sim.results.runfolder import RunFolder
     from sim.run.config import make_config
     from sim.run.runner import run_stride
     from sim.stride.problem import StrideProblem
 
+    weights = {name: float(value) for name, _, value in (w.partition("=") for w in args.weight)}
     problem = StrideProblem(variant(args.capsule_hip, args.viscous_friction), n_intervals=args.n_intervals,
-                            max_loaded_slip=args.max_loaded_slip)
+                            max_loaded_slip=args.max_loaded_slip, weights=weights)
     status = run_stride(make_config(n_intervals=args.n_intervals, starts=args.starts), args.out, problem=problem,
                         check_residuals=False, overwrite=True)
     folder = RunFolder(status.get("written_to", args.out))
