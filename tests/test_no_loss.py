@@ -145,3 +145,34 @@ def test_an_unreachable_scheduler_leaves_nothing_behind(tmp_path):
     with pytest.raises(SchedulerUnreachable):
         run_sweep(load_sweep(sweep_file), tmp_path / "out", scheduler="tcp://127.0.0.1:9")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_swap_that_fails_puts_the_old_folder_back(tmp_path, monkeypatch):
+    import os
+
+    import sim.io.atomic as atomic
+
+    target = _fake_result(tmp_path / "run")
+    real_replace, calls = os.replace, []
+
+    def replace_failing_second(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:  # the new folder into place
+            raise KeyboardInterrupt
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace_failing_second)
+    with pytest.raises(KeyboardInterrupt), atomic_folder(target) as partial:
+        (partial / "status.json").write_text("{}")
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    assert RunFolder(target).holds_result()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run", "run.lock"]
+
+
+def test_run_refuses_a_folder_of_other_files(tmp_path):
+    other = tmp_path / "documents"
+    other.mkdir()
+    (other / "thesis.txt").write_text("months of work")
+    proc = _cli("run", "--n-intervals", "10", "-o", str(other), timeout=60)
+    assert proc.returncode == 2 and "not a stridesim run" in _words(proc.stderr)
+    assert (other / "thesis.txt").read_text() == "months of work"

@@ -116,7 +116,7 @@ def _flags_table(labels, metrics: list[dict]) -> str:
         rows.append(f"<tr data-flag='{_esc(key)}'><td><b>{_esc(key)}</b>: {_esc(meaning)} <span class='muted'>"
                     f"(target {_esc(target)})</span></td>{''.join(cells)}</tr>")
     rms = [m.get("rms_vs_measured", {}) for m in metrics]
-    rms_keys = [k for k in (rms[0] if rms else {}) if k.endswith(("_deg", "_bw")) and k != "measured_speed_m_per_s"]
+    rms_keys = list(dict.fromkeys(k for r in rms for k in r if k.endswith(("_deg", "_bw"))))
     for key in rms_keys:
         cells = "".join(f"<td>{_fmt(r.get(key))}</td>" for r in rms)
         rows.append(f"<tr><td>RMS vs the measured runner: {_esc(key)}</td>{cells}</tr>")

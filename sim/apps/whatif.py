@@ -96,6 +96,7 @@ def reusable_runs(runs: list[tuple[Path, dict]], spec: ModelSpec, knobs: dict[st
     return [folder for folder, config in runs
             if {**defaults, **(config.get("knobs") or {})} == {**defaults, **knobs}
             and abs(config["speed"] - speed) < 1e-9 and config.get("n_intervals") == n_intervals
+            and config.get("symmetric", True)
             and RunFolder(folder).fingerprint() == expected]
 
 
@@ -184,7 +185,7 @@ def one_page_figure(scenario: Scenario, healthy_dir: Path, scenario_dir: Path, r
 
 def scenario_name(scenario: Scenario, n_intervals: int) -> str:
     """The folder name of a scenario: its inputs, so that every scenario keeps its own answer."""
-    return (f"thomas{scenario.thomas_angle_deg:+.1f}_glute{scenario.glute_strength * 100:.0f}"
+    return (f"thomas{scenario.thomas_angle_deg:+.2f}_glute{scenario.glute_strength * 100:.2f}"
             f"_speed{scenario.speed:g}_n{n_intervals}")
 
 

@@ -151,7 +151,8 @@ def sweep(
     write_summary(config, out)
     write_timeseries(config, out)
     print(f"{counts['points']} points; solved now {counts['solved_now']}, already {counts['already_solved']}, "
-          f"not running after retries {counts['failed']}")
+          f"not running after retries {counts['failed']}"
+          + (f", interrupted {counts['interrupted']} (solved again when you re-run)" if counts.get("interrupted") else ""))
     print(f"wrote {out}/ (points/, summary.parquet, summary.csv, timeseries.nc)")
     if {"hip_flexor_stiffness", "glute_strength"} <= set(config.grid):
         _study(out)
@@ -193,8 +194,8 @@ def docs(
         fail(f"{docs_dir} is not a folder (run from the repository root or give --docs)")
     try:
         written = regenerate(run, sweep, docs_dir)
-    except NotARunFolder as exc:
-        fail(str(exc))
+    except (NotARunFolder, OSError, ValueError, KeyError) as exc:
+        fail(f"cannot read the results: {exc}")
     for page in written:
         print(f"wrote {page}")
     if not written:

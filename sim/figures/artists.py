@@ -110,7 +110,7 @@ class RunArtists:
         if self.highlighted is not None:
             self.highlighted.set_segments([geo.muscles[i][k] for i in self.highlight])
             self.highlighted.set_array(geo.activation[k, self.highlight])
-            pass  # labels are placed by the animation once the camera has moved (place_labels)
+            # the labels are placed by the animation once the camera has moved (place_labels)
         bw = self.run.stride.body_weight
         for side, arrow in self.arrows.items():
             fx, fy = geo.grf[side][k]

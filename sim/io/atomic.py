@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -78,13 +78,14 @@ def folder_lock(folder: str | Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def atomic_folder(folder: str | Path) -> Iterator[Path]:
+def atomic_folder(folder: str | Path, guard: Callable[[], None] | None = None) -> Iterator[Path]:
     """Yield an empty private folder next to ``folder``; on success it becomes ``folder``.
 
     Each writer gets its own ``NAME.partial-*`` folder, so two writers never touch each
     other's files; the swap into place happens under :func:`folder_lock`, so the result is
-    one writer's complete folder. On any error the private folder is removed and ``folder``
-    is left as it was.
+    one writer's complete folder. ``guard`` runs under the lock just before the swap and may
+    raise to refuse it (e.g. a result appeared meanwhile). On any error the private folder is
+    removed and ``folder`` is left as it was (a folder moved aside is moved back).
     """
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -93,11 +94,21 @@ def atomic_folder(folder: str | Path) -> Iterator[Path]:
         yield partial
         os.chmod(partial, _umask_mode(0o777))
         with folder_lock(folder):
+            if guard is not None:
+                guard()
             old = None
             if folder.exists():
                 old = Path(tempfile.mkdtemp(prefix=folder.name + ".old-", dir=folder.parent))
                 os.replace(folder, old / folder.name)
-            os.replace(partial, folder)
+            try:
+                os.replace(partial, folder)
+            except BaseException:
+                if old is not None and not folder.exists():
+                    os.replace(old / folder.name, folder)
+                raise
+            finally:
+                if old is not None and not (old / folder.name).exists():
+                    shutil.rmtree(old, ignore_errors=True)
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
     except BaseException:
@@ -106,5 +117,5 @@ def atomic_folder(folder: str | Path) -> Iterator[Path]:
 
 
 def is_partial(path: Path) -> bool:
-    """A folder or file left by an unfinished atomic write (to be ignored or cleaned up)."""
-    return ".partial" in path.name or ".old-" in path.name
+    """A folder or file left by an unfinished atomic write, or directly inside one (to be ignored)."""
+    return any(".partial-" in name or ".old-" in name or name.endswith(".partial") for name in (path.name, path.parent.name))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import platform
+import subprocess
 import time
 from pathlib import Path
 
@@ -56,11 +57,17 @@ def failed_beside(folder: Path) -> Path:
 
 
 def check_target(folder: str | Path, overwrite: bool) -> None:
-    """ResultExists if ``folder`` holds a result and ``overwrite`` is not given (before any work)."""
+    """ResultExists if ``folder`` holds a result and ``overwrite`` is not given, or holds anything that
+    is not a run folder (it would be replaced whole), before any work."""
     target = rf.RunFolder(folder)
     if not overwrite and target.holds_result():
         raise ResultExists(f"{target.path} holds a result (a converged running stride); give --overwrite to "
                            f"replace it, or another output folder (-o)")
+    if target.path.exists() and not target.path.is_dir():
+        raise ResultExists(f"{target.path} is a file, not a run folder; give another output folder (-o)")
+    if target.path.is_dir() and any(target.path.iterdir()) and not target.file(rf.STATUS).exists():
+        raise ResultExists(f"{target.path} holds files that are not a stridesim run (no status.json); it would be "
+                           f"replaced whole: give another output folder (-o)")
 
 
 def write_opensim_files(fs: Trajectory, out: Path) -> None:
@@ -152,7 +159,13 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
     if target != run_dir:
         status["written_to"] = str(target)
         status["kept_result"] = str(run_dir)
-    with atomic_folder(target) as partial:
+
+    def guard() -> None:  # under the folder's lock: a result that appeared meanwhile is not replaced
+        if target == run_dir and rf.RunFolder(run_dir).holds_result() and not (is_result and overwrite):
+            raise ResultExists(f"{run_dir} received a result while this solve ran; this one was not written over it")
+
+    check_target(target, overwrite=True)
+    with atomic_folder(target, guard) as partial:
         write_json(partial / rf.CONFIG, config)
         solution.trajectory.save(partial / rf.SOLUTION)
         (partial / rf.SPEC).write_text(spec.model_dump_json(indent=1))
@@ -171,10 +184,14 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
             run_opensim("export", spec=apply_knobs(spec, solution.trajectory.knobs).model_dump(),
                         path=str(partial.resolve() / rf.MODEL))
             if check_residuals and report.converged and gait.get("label") != "failed":
+                from sim.osim.bridge import OpenSimTaskError
                 from sim.results.residuals import pelvis_residuals
 
-                metrics["opensim_pelvis_residuals"] = pelvis_residuals(partial, solution.trajectory,
-                                                                       -spec.mass * spec.gravity, spec.height)
+                try:  # a failed check must not cost the solved stride
+                    metrics["opensim_pelvis_residuals"] = pelvis_residuals(partial, solution.trajectory,
+                                                                           -spec.mass * spec.gravity, spec.height)
+                except (OpenSimTaskError, OSError, subprocess.TimeoutExpired) as exc:
+                    metrics["opensim_pelvis_residuals"] = {"error": f"{exc.__class__.__name__}: {str(exc)[:300]}"}
                 write_json(partial / rf.METRICS, metrics)
         status["timings_s"]["write"] = time.perf_counter() - started
         write_json(partial / rf.STATUS, status)

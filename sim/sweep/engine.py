@@ -118,6 +118,19 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
             corrupt.append(p)
     todo = [p for p in points if p not in solved]
     executor, client = make_executor(workers, scheduler) if todo else (None, None)
+    try:
+        return _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, executor, workers, report)
+    finally:
+        if executor is not None and client is None:
+            executor.shutdown(wait=False, cancel_futures=True)
+        elif executor is not None:
+            executor.shutdown(wait=False)
+        if client is not None:
+            client.close()
+
+
+def _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, executor, workers, report) -> dict:
+    """Write the sweep's record, clear corrupted points and solve the rest on ``executor``."""
     points_dir.mkdir(parents=True, exist_ok=True)
     write_json(out / "sweep.json", {"sweep": sweep.model_dump(mode="json"), "versions": versions(),
                                     "started": time.strftime("%Y-%m-%dT%H:%M:%S")})
@@ -134,49 +147,41 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
     start, durations = time.perf_counter(), []
     running: dict[cf.Future, GridPoint] = {}
     requeued: set[GridPoint] = set()
-    try:
-        while todo or running:
-            good = [p for p, ok in solved.items() if ok]
-            if not good:
-                # nothing solved yet: one point (the healthy corner) first, the others warm-start from it
-                batch = [] if running else [_root(sweep, todo)]
-            else:
-                batch = sorted(todo, key=lambda p: min(_distance(p, g) for g in good))[:workers - len(running)]
-            for p in batch:
-                neighbours = sorted(good, key=lambda g: _distance(p, g))[:sweep.retries]
-                guesses = [str(folders[g]) for g in neighbours] + ["data", "random"]
-                task = {"config": point_config(sweep, p).model_dump(mode="json"), "out": str(folders[p]),
-                        "guesses": guesses[:sweep.retries + 1], "values": p.values}
-                running[executor.submit(solve_point, task)] = p
-                todo.remove(p)
-            done, _ = cf.wait(list(running), return_when=cf.FIRST_COMPLETED)
-            for future in done:
-                p = running.pop(future)
-                result = future.result()
-                if result.get("interrupted"):  # not finished: a resumed sweep solves it again
-                    counts["interrupted"] += 1
-                    continue
-                good_now = [g for g, ok in solved.items() if ok]
-                if not result["counts_as_result"] and p not in requeued and good_now:
-                    # failed before any neighbour was solved: try again from the solved neighbours
-                    requeued.add(p)
-                    todo.append(p)
-                    continue
-                solved[p] = result["counts_as_result"]
-                counts["solved_now"] += 1
-                counts["failed"] += 0 if result["counts_as_result"] else 1
-                durations.append(result["wall_time_s"])
-                remaining = len(todo) + len(running)
-                mean = sum(durations) / len(durations)
-                if report:
-                    report({"event": "point", "key": p.key, "result": result, "done": len(solved),
-                            "total": len(points), "elapsed_s": time.perf_counter() - start,
-                            "eta_s": mean * remaining / max(workers, 1)})
-    finally:
-        if client is None:
-            executor.shutdown(wait=False, cancel_futures=True)
+    while todo or running:
+        good = [p for p, ok in solved.items() if ok]
+        if not good:
+            # nothing solved yet: one point (the healthy corner) first, the others warm-start from it
+            batch = [] if running else [_root(sweep, todo)]
         else:
-            executor.shutdown(wait=False)
-        if client is not None:
-            client.close()
+            batch = sorted(todo, key=lambda p: min(_distance(p, g) for g in good))[:workers - len(running)]
+        for p in batch:
+            neighbours = sorted(good, key=lambda g: _distance(p, g))[:sweep.retries]
+            guesses = [str(folders[g]) for g in neighbours] + ["data", "random"]
+            task = {"config": point_config(sweep, p).model_dump(mode="json"), "out": str(folders[p]),
+                    "guesses": guesses[:sweep.retries + 1], "values": p.values}
+            running[executor.submit(solve_point, task)] = p
+            todo.remove(p)
+        done, _ = cf.wait(list(running), return_when=cf.FIRST_COMPLETED)
+        for future in done:
+            p = running.pop(future)
+            result = future.result()
+            if result.get("interrupted"):  # not finished: a resumed sweep solves it again
+                counts["interrupted"] += 1
+                continue
+            good_now = [g for g, ok in solved.items() if ok]
+            if not result["counts_as_result"] and p not in requeued and good_now:
+                # failed before any neighbour was solved: try again from the solved neighbours
+                requeued.add(p)
+                todo.append(p)
+                continue
+            solved[p] = result["counts_as_result"]
+            counts["solved_now"] += 1
+            counts["failed"] += 0 if result["counts_as_result"] else 1
+            durations.append(result["wall_time_s"])
+            remaining = len(todo) + len(running)
+            mean = sum(durations) / len(durations)
+            if report:
+                report({"event": "point", "key": p.key, "result": result, "done": len(solved),
+                        "total": len(points), "elapsed_s": time.perf_counter() - start,
+                        "eta_s": mean * remaining / max(workers, 1)})
     return counts
