@@ -89,9 +89,6 @@ def main() -> None:
               f"                 {measured}")
 
 
-if __name__ == "__main__":
-    main()
-
 
 #: hip angles (deg) of the capsule fit: the extension range of running
 FIT_HIPS_DEG = tuple(float(h) for h in np.arange(-30.0, 0.1, 2.5))
@@ -107,11 +104,15 @@ def fit_hip_capsule(spec: ModelSpec, knee_deg: float = 20.0, hips_deg=FIT_HIPS_D
     stop = next(p for p in spec.passive_moments if p.coordinate == "hip_flexion")
     hips_deg = np.asarray(hips_deg)
     q = np.radians(hips_deg)
-    muscles = np.array([passive.moments(passive.posture(h, knee_deg))["total"] for h in hips_deg])
-    joint = np.array([passive.moments(passive.posture(h, knee_deg))["joint"] for h in hips_deg])
-    others = muscles - joint + stop.k1 * np.exp(stop.k2 * (q - stop.theta2))  # all but the extension stop
+    parts = [passive.moments(passive.posture(h, knee_deg)) for h in hips_deg]
+    total, joint = (np.array([m[key] for m in parts]) for key in ("total", "joint"))
+    others = total - joint + stop.k1 * np.exp(stop.k2 * (q - stop.theta2))  # all but the extension stop
     target = riener_edrich_hip_moment(hips_deg, knee_deg, offset=False)
     fit = least_squares(lambda par: others + par[0] * np.exp(par[1] * (q - stop.theta1)) - target, [stop.k3, stop.k4])
     moments = [p.model_copy(update={"k3": float(fit.x[0]), "k4": float(fit.x[1])}) if p.coordinate == "hip_flexion"
                else p for p in spec.passive_moments]
     return spec.model_copy(update={"passive_moments": moments})
+
+
+if __name__ == "__main__":
+    main()

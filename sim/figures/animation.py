@@ -55,6 +55,32 @@ class _Panel:
     time_text: object
 
 
+def resolve_highlight(names: Sequence[str] | str, muscles_per_run: Sequence[Sequence[str]]) -> set[str]:
+    """Muscle names to highlight: exact names (``glut_max_r``), both sides (``glut_max``) or a group
+    (``"calf muscles"``: the near, right side); VisualsError naming the valid choices otherwise."""
+    if isinstance(names, str):
+        names = [names]
+    valid = set(muscles_per_run[0])
+    for muscles in muscles_per_run[1:]:
+        valid &= set(muscles)
+    out, unknown = set(), []
+    for name in names:
+        if name in valid:
+            out.add(name)
+        elif {f"{name}_r", f"{name}_l"} <= valid:
+            out |= {f"{name}_r", f"{name}_l"}
+        elif name in MUSCLE_GROUPS and all(f"{b}_r" in valid for b in MUSCLE_GROUPS[name]):
+            out |= {f"{b}_r" for b in MUSCLE_GROUPS[name]}  # a group: the near (right) side
+        else:
+            unknown.append(name)
+    if unknown:
+        bases = sorted({n[:-2] for n in valid if n.endswith(("_r", "_l"))})
+        raise VisualsError(f"unknown muscle(s) to highlight: {', '.join(unknown)}; valid names: "
+                           f"{', '.join(sorted(valid))} (or without _r/_l for both sides: {', '.join(bases)}; "
+                           f"or a group: {', '.join(MUSCLE_GROUPS)})")
+    return out
+
+
 class Animation:
     """A validated, laid-out animation; :meth:`frame` draws frame ``k`` and returns it as RGB."""
 
@@ -107,27 +133,7 @@ class Animation:
         self.fig = None
 
     def _check_highlight(self, names: Sequence[str]) -> set[str]:
-        if isinstance(names, str):
-            names = [names]
-        valid = set(self.runs[0].stride.muscles)
-        for r in self.runs[1:]:
-            valid &= set(r.stride.muscles)
-        out, unknown = set(), []
-        for name in names:
-            if name in valid:
-                out.add(name)
-            elif {f"{name}_r", f"{name}_l"} <= valid:
-                out |= {f"{name}_r", f"{name}_l"}
-            elif name in MUSCLE_GROUPS and all(f"{b}_r" in valid for b in MUSCLE_GROUPS[name]):
-                out |= {f"{b}_r" for b in MUSCLE_GROUPS[name]}  # a group: the near (right) side
-            else:
-                unknown.append(name)
-        if unknown:
-            bases = sorted({n[:-2] for n in valid if n.endswith(("_r", "_l"))})
-            raise VisualsError(f"unknown muscle(s) to highlight: {', '.join(unknown)}; valid names: "
-                               f"{', '.join(sorted(valid))} (or without _r/_l for both sides: {', '.join(bases)}; "
-                               f"or a group: {', '.join(MUSCLE_GROUPS)})")
-        return out
+        return resolve_highlight(names, [r.stride.muscles for r in self.runs])
 
     # ------------------------------------------------------------------ layout
     def build(self) -> None:

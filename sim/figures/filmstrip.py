@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.cm import ScalarMappable
 
-from sim.figures.animation import VIEW
+from sim.figures.animation import VIEW, resolve_highlight
 from sim.figures.artists import DPI, RunArtists
 from sim.figures.body import body_geometry
 from sim.figures.inputs import VisualsError, default_labels, ensure_output_folder, load_drawn_run
@@ -44,9 +44,7 @@ def filmstrip(run_dirs: Sequence[str | Path], out_base: str | Path, labels: Sequ
     ensure_output_folder(out_base.parent, out_base)
     paths = [Path(p) for p in run_dirs]
     runs = [load_drawn_run(p, label) for p, label in zip(paths, default_labels(paths, labels), strict=True)]
-    from sim.figures.animation import Animation
-
-    chosen = Animation(paths[:1], highlight=highlight)._check_highlight(highlight or []) if highlight else set()
+    chosen = resolve_highlight(highlight or [], [r.stride.muscles for r in runs])
     rows, cols = len(runs), len(INSTANTS)
     panel_h = width / cols * (VIEW[1] - VIEW[0]) / (2 * HALF_WIDTH)
     fig = plt.figure(figsize=(width, rows * panel_h + 0.9), dpi=DPI)
