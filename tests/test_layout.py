@@ -10,7 +10,7 @@ import pytest
 SIM = Path(__file__).resolve().parents[1] / "sim"
 #: packages from the bottom up; a module may import its own layer and the layers below it
 LAYERS = [("io",), ("model",), ("data",), ("cas", "osim"), ("calibration",), ("stride",), ("results",), ("run",),
-          ("sweep",), ("figures",), ("apps",), ("cli",)]
+          ("sweep",), ("figures",), ("apps",), ("web",), ("cli",)]
 LAYER = {name: level for level, names in enumerate(LAYERS) for name in names}
 MAX_LINES = 400
 

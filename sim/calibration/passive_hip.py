@@ -60,7 +60,7 @@ class PassiveHip:
         zeros = np.zeros(len(COORDINATES))
         lmt, vmt, arms = model.muscle_geometry(q, zeros)
         force = np.array(model.muscle_tendon(lmt, vmt, np.zeros(n), np.full(n, 0.05), np.zeros(n),
-                                             [values[k] for k in model.knob_names])[0]).ravel()
+                                             model.knob_vector(values))[0]).ravel()
         per_muscle = np.array(arms)[:, self.hip] * force
         out = {m: float(per_muscle[i]) for i, m in enumerate(model.muscle_names) if m.endswith("_r")}
         out["joint"] = float(np.array(model.passive_moments(q, zeros)).ravel()[self.hip])

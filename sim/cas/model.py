@@ -16,7 +16,7 @@ from sim.cas import contact as contact_model
 from sim.cas import muscles as dgf
 from sim.cas.skeleton import SX_OPS, inertial_generalized_forces, poses
 from sim.model.geometry import path_length
-from sim.model.knobs import knobbed_parameters
+from sim.model.knobs import knob_vector, knobbed_parameters, parameter_names
 from sim.model.spec import COORDINATES, ModelSpec
 
 N_Q = len(COORDINATES)
@@ -31,8 +31,13 @@ class CasadiModel:
         self.muscle_names = [m.name for m in self.muscles]
         self.compliant = [m.compliant_tendon for m in self.muscles]
         self.spheres = spec.contact_spheres_expanded()
-        self.knob_names = list(spec.knobs)
+        #: the knob parameters, each knob on each side (``glute_strength_r``, ...)
+        self.knob_names = parameter_names(spec)
         self.coordinates = list(COORDINATES)
+
+    def knob_vector(self, knobs: dict[str, float] | None) -> list[float]:
+        """Knob values (validated; one-sided ones allowed) in the order of :attr:`knob_names`."""
+        return knob_vector(self.spec, knobs)
 
     @property
     def n_muscles(self) -> int:

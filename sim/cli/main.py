@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sim.cli import clinic, stride, visuals
+from sim.cli import clinic, stride, visuals, web
 from sim.cli.model import model_app
 
 app = typer.Typer(help="stridesim: physics-based musculoskeletal simulation of running.",
@@ -19,6 +19,7 @@ app.command("animate")(visuals.animate)
 app.command("filmstrip")(visuals.filmstrip)
 app.command("plot")(visuals.plot)
 app.command("report")(visuals.report)
+app.command("web")(web.web)
 
 
 def main() -> None:  # pragma: no cover

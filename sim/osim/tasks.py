@@ -12,7 +12,8 @@ from sim.model.spec import COORDINATES, ModelSpec
 from sim.osim.build import export_osim
 
 TASKS = ("version", "export", "evaluate_states", "read_parameters", "scale_to_static_trial",
-         "static_marker_errors", "time_inverse_dynamics", "inverse_dynamics_residuals", "node_residuals")
+         "static_marker_errors", "time_inverse_dynamics", "inverse_dynamics_residuals", "node_residuals",
+         "joint_reactions")
 
 
 def version() -> str:
@@ -229,3 +230,48 @@ def node_residuals(model_path: str, q: np.ndarray, qd: np.ndarray, qdd: np.ndarr
         _set_state(model, state, order, q[k], qd[k])
         out.append(_inverse_dynamics(model, state, order, qdd[k]))
     return np.array(out)
+
+
+def joint_reactions(model_path: str, q: np.ndarray, qd: np.ndarray, qdd: np.ndarray, muscle_names: list[str],
+                    muscle_force: np.ndarray, joints: list[str]) -> dict:
+    """OpenSim's joint reaction forces for a stride (the reference for :mod:`sim.results.loads`).
+
+    Muscles apply the given tendon forces (overridden actuation), contact and passive forces act
+    as modelled, and a coordinate actuator on every coordinate supplies what inverse dynamics
+    says is missing, so that the realized accelerations equal ``qdd``; then each joint's reaction
+    on its child (force, ground frame) is read as the JointReaction analysis reads it.
+    """
+    model = osim.Model(model_path)
+    for name in COORDINATES:
+        actuator = osim.CoordinateActuator(name)
+        actuator.setName(f"reserve_{name}")
+        actuator.setOptimalForce(1.0)
+        model.addForce(actuator)
+    state = model.initSystem()
+    order = _speed_order(model, state)
+    muscles = {m.getName(): m for m in model.getMuscles()}
+    reserves = [osim.CoordinateActuator.safeDownCast(model.getForceSet().get(f"reserve_{name}")) for name in COORDINATES]
+    for actuator in [*muscles.values(), *reserves]:
+        actuator.overrideActuation(state, True)
+    joint_set = model.getJointSet()
+    out = {name: [] for name in joints}
+    worst = 0.0
+    for k in range(q.shape[0]):
+        _set_state(model, state, order, q[k], qd[k])
+        for j, name in enumerate(muscle_names):
+            muscles[name].setOverrideActuation(state, float(muscle_force[k, j]))
+        for actuator in reserves:
+            actuator.setOverrideActuation(state, 0.0)
+        model.realizeDynamics(state)
+        tau = _inverse_dynamics(model, state, order, qdd[k])
+        for actuator, value in zip(reserves, tau, strict=True):
+            actuator.setOverrideActuation(state, float(value))
+        model.realizeAcceleration(state)
+        udot = state.getUDot()
+        worst = max(worst, max(abs(udot[idx] - qdd[k][i]) for i, idx in enumerate(order)))
+        for name in joints:
+            force = joint_set.get(name).calcReactionOnChildExpressedInGround(state).get(1)
+            out[name].append([force[0], force[1]])
+    result = {name: np.array(v) for name, v in out.items()}
+    result["max_acceleration_error"] = worst
+    return result

@@ -109,7 +109,7 @@ def compare(spec: ModelSpec, n_states: int = 200, seed: int = 0, knobs: dict | N
     reference = run_opensim("evaluate_states", spec=apply_knobs(spec, knob_values).model_dump(), **states)
     model = CasadiModel(spec)
     assert reference["muscle_names"] == model.muscle_names
-    knob_vector = [knob_values[k] for k in model.knob_names]
+    knob_vector = model.knob_vector(knob_values)
     n = states["q"].shape[0]
     mine = {k: [] for k in ("skeleton_id", "passive_contact_id", "lmt", "vmt", "moment_arms",
                             "tendon_force", "residual", "sphere_force")}

@@ -22,6 +22,7 @@ CONFIG, STATUS, METRICS, SPEC, SOLUTION = "config.json", "status.json", "metrics
 MODEL, KINEMATICS, GRF, EXTERNAL_LOADS = "model.osim", "kinematics.mot", "grf.mot", "external_loads.xml"
 ACTIVATIONS, MUSCLE_FORCES, FIBER_LENGTHS = "activations.sto", "muscle_forces.sto", "fiber_lengths.sto"
 JOINTS_TABLE, MUSCLES_TABLE, VS_MEASURED = "joints.csv", "muscles.csv", "vs_measured.png"
+NEAR_BEST = "near_best"  # folder: solution-like .npz files of other starts that reached the best cost
 #: the files without which a folder is not a result
 REQUIRED_FILES = (CONFIG, STATUS, SOLUTION)
 #: the files a run needs to be drawn (a failed solve has no kinematics)
@@ -93,6 +94,13 @@ class RunFolder:
         trajectory = Trajectory.load(self.file(SOLUTION), muscles=spec.muscle_names(),
                                      body_weight=-spec.mass * spec.gravity, knobs=knobs)
         return trajectory, spec
+
+    def near_best(self) -> list[Trajectory]:
+        """Solved trajectories of the other starts that reached the best cost (within 1 %), if kept."""
+        spec = self.spec()
+        knobs = self.solution()[0].knobs
+        return [Trajectory.load(path, muscles=spec.muscle_names(), body_weight=-spec.mass * spec.gravity, knobs=knobs)
+                for path in sorted(self.file(NEAR_BEST).glob("*.npz"))]
 
     def full_stride(self) -> Trajectory:
         """The full stride as written in the OpenSim files (SI, rad): kinematics, GRF with centres

@@ -119,7 +119,7 @@ def write_analysis(fs: Trajectory, model, out: Path) -> dict:
 def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, model=None,
               timings: dict | None = None, export_model: bool = True, starts: list[dict] | None = None,
               formulation: dict | None = None, overwrite: bool = False, interrupted: bool = False,
-              check_residuals: bool = False) -> dict:
+              check_residuals: bool = False, near_best: list | None = None) -> dict:
     """Write a complete run folder for ``solution`` (a :class:`sim.stride.solve.Solution`); return its status.
 
     ``formulation``: the stride problem's goals and weights (``StrideProblem.formulation``), kept
@@ -128,6 +128,8 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
     replaces a result: it goes to :func:`failed_beside` (``status["written_to"]`` says where);
     a result replaces a result only with ``overwrite``. ``check_residuals``: judge the converged
     stride's dynamic consistency with OpenSim (:mod:`sim.results.residuals`, into metrics.json).
+    ``near_best``: trajectories of the other starts that reached the best cost (within 1 %), kept
+    in ``near_best/`` so that the spread of an answer over them can be read later.
     ``timings_s.write`` (files, metrics, the OpenSim model export and checks) is measured here so
     that it is in status.json, which is written last.
     """
@@ -168,6 +170,10 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
     with atomic_folder(target, guard) as partial:
         write_json(partial / rf.CONFIG, config)
         solution.trajectory.save(partial / rf.SOLUTION)
+        if near_best and is_result:
+            (partial / rf.NEAR_BEST).mkdir()
+            for k, trajectory in enumerate(near_best):
+                trajectory.save(partial / rf.NEAR_BEST / f"start_{k + 1}.npz")
         (partial / rf.SPEC).write_text(spec.model_dump_json(indent=1))
         if gait.get("label") != "failed":
             fs = solution.trajectory.full_stride(model)

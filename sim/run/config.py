@@ -83,11 +83,13 @@ def load_experiment(path: str | Path, **overrides) -> RunConfig:
 
 def check_semantics(config: RunConfig) -> None:
     """Checks that need the model or the file system: knob names and ranges, the guess folder."""
-    from sim.model.knobs import validate_knobs
+    from sim.model.knobs import is_one_sided, validate_knobs
     from sim.model.spec import load_spec
     from sim.results.runfolder import NotARunFolder, RunFolder
 
-    validate_knobs(load_spec(config.model), config.knobs)
+    if is_one_sided(validate_knobs(load_spec(config.model), config.knobs)) and config.symmetric:
+        raise ModelSpecError("knobs: one-sided values (a knob name ending in _r or _l that differs from the other "
+                             "side) need a full stride: set symmetric = false")
     if isinstance(config.guess, Path):
         try:
             RunFolder(config.guess).check()

@@ -75,4 +75,5 @@ def run_stride(config: RunConfig, out_dir: str | Path, report: Callable[[dict], 
         log("writing the run folder and checking dynamic consistency with OpenSim's inverse dynamics")
     return write_run(out_dir, outcome.solution, spec, config.model_dump(mode="json"), outcome.gait,
                      model=problem.model, timings=timings, starts=outcome.starts, formulation=problem.formulation,
-                     overwrite=overwrite, interrupted=outcome.interrupted, check_residuals=check_residuals)
+                     overwrite=overwrite, interrupted=outcome.interrupted, check_residuals=check_residuals,
+                     near_best=[s.trajectory for s in outcome.near_best])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sim.model.spec import ModelSpec
@@ -57,6 +57,13 @@ class MultiStart:
     gait: dict
     starts: list[dict]
     interrupted: bool
+    #: the other converged running solutions within :data:`NEAR_BEST` of the kept one's cost: how
+    #: far apart they are is how certain the kept stride is
+    near_best: list = field(default_factory=list)
+
+
+#: relative cost difference within which another start counts as reaching the best cost
+NEAR_BEST = 0.01
 
 
 def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[dict], None] | None = None,
@@ -98,4 +105,8 @@ def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[
     if not good:
         candidates[0][1]["diagnostics"] = diagnose(problem, candidates[0][0])
     records[chosen]["chosen"] = True
-    return MultiStart(*candidates[chosen], records, interrupted)
+    best = candidates[chosen][0].report.objective
+    near = [k for k in good if k != chosen and candidates[k][0].report.objective <= best + NEAR_BEST * abs(best)]
+    for k in near:
+        records[k]["near_best"] = True
+    return MultiStart(*candidates[chosen], records, interrupted, [candidates[k][0] for k in near])

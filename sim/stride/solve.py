@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import casadi as ca
 import numpy as np
 
-from sim.model.knobs import validate_knobs
+from sim.model.knobs import is_one_sided, validate_knobs
+from sim.model.spec import ModelSpecError
 from sim.stride.guess import StrideGuess, equilibrium_tendon_forces
 from sim.stride.progress import CatchInterrupt, IterationMonitor
 from sim.stride.trajectory import Trajectory
@@ -116,7 +117,10 @@ class StrideSolver:
 
         problem = self.problem
         knob_values = validate_knobs(problem.spec, knobs)
-        kvec = np.array([knob_values[k] for k in problem.model.knob_names])
+        if problem.symmetric and is_one_sided(knob_values):
+            raise ModelSpecError("one-sided knob values break the left-right symmetry: they need a full-stride "
+                                 "problem (symmetric = false)")
+        kvec = np.array(problem.model.knob_vector(knob_values))
         p = np.concatenate([[speed], kvec])
         if guess is None:
             guess = data_guess(problem.spec, problem.n + 1, speed=speed, symmetric=problem.symmetric)

@@ -30,11 +30,14 @@ IX = COORDINATES.index("pelvis_tx")
 SIDES = ("r", "l")
 
 
+def mirror_permutation_name(name: str) -> str:
+    """The other side's name: ``hip_flexion_r`` <-> ``hip_flexion_l``; side-free names unchanged."""
+    return name[:-2] + ("_l" if name.endswith("_r") else "_r") if name.endswith(("_r", "_l")) else name
+
+
 def mirror_permutation(names: list[str]) -> list[int]:
     """Index map that swaps the ``_r`` and ``_l`` members of ``names``."""
-    def other(n: str) -> str:
-        return n[:-2] + ("_l" if n.endswith("_r") else "_r") if n.endswith(("_r", "_l")) else n
-    return [names.index(other(n)) for n in names]
+    return [names.index(mirror_permutation_name(n)) for n in names]
 
 
 @dataclass
@@ -127,6 +130,26 @@ class Trajectory:
         return StrideGuess(self.duration, self.q, self.qd, self.qdd, self.activation, self.tendon_force_norm,
                            self.activation_rate, self.tendon_force_rate, self.reserves, info={"source": "solution"})
 
+    def mirrored(self) -> Trajectory:
+        """The same stride seen from the other side: left and right swapped in every quantity
+        (states, controls, knobs), so that right-side analyses of the result describe the left leg.
+        For a solver trajectory; :meth:`full_stride` of the result starts at left heel strike."""
+        cmap = mirror_permutation(list(self.coordinates))
+        mmap = mirror_permutation(self.muscles)
+
+        def swap(array: np.ndarray | None, perm: list[int]) -> np.ndarray | None:
+            return None if array is None else array[:, perm]
+
+        return replace(
+            self, q=swap(self.q, cmap), qd=swap(self.qd, cmap), qdd=swap(self.qdd, cmap),
+            activation=swap(self.activation, mmap), activation_rate=swap(self.activation_rate, mmap),
+            tendon_force_norm=swap(self.tendon_force_norm, mirror_permutation(self.compliant_muscles)),
+            tendon_force_rate=swap(self.tendon_force_rate, mirror_permutation(self.compliant_muscles)),
+            reserves=swap(self.reserves, mirror_permutation(self.reserve_coordinates)),
+            knobs={mirror_permutation_name(k): v for k, v in self.knobs.items()},
+            muscle_force=None, grf=None, passive_muscle_force=None, max_isometric_force=None,
+            fiber_length_norm=None, cop=None, torque=None, sphere_normal_force=None)
+
     # ------------------------------------------------------------------ the full stride
     def full_stride(self, model) -> Trajectory:
         """One gait cycle from right heel strike, every derived quantity recomputed with ``model``.
@@ -152,7 +175,7 @@ class Trajectory:
         forces, points = forces[order], points[order].copy()
         points[:, 0, :] += shift[:, None]
         lmt, vmt = _geometry(model, q, pick["qd"])
-        knobs = [self.knobs[k] for k in model.knob_names]
+        knobs = model.knob_vector(self.knobs)
         out = model.muscle_tendon.map(len(order))(lmt.T, vmt.T, pick["a"].T, pick["ft"].T, pick["dft"].T, knobs)
         tendon_force, active, passive = (np.asarray(out[i]).T for i in (0, 4, 5))
         # the fibre's active and passive forces share its pull on the tendon in proportion. A fibre
