@@ -7,7 +7,7 @@ one process (their pip wheels clash); see :mod:`sim._boundary`.
 from sim._boundary import ProcessBoundaryError
 from sim._boundary import install as _install_boundary
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 __all__ = ["ProcessBoundaryError", "__version__"]
 
 _install_boundary()

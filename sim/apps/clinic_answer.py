@@ -62,6 +62,18 @@ LOADS = [
 ]
 
 
+def shown(value: float, digits: int) -> str:
+    """A number as people read it: rounded, and never "-0"."""
+    text = f"{round(value, digits) + 0.0:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def shown_change(row: dict, key: str) -> float:
+    """The change of ``key`` against healthy between the values as shown."""
+    d = row["digits"]
+    return round(row["values"][key], d) - round(row["values"]["healthy"], d)
+
+
 def _sides(inputs: ClinicalInputs) -> list[str | None]:
     return ["r", "l"] if inputs.one_sided else [None]
 
@@ -91,8 +103,7 @@ def _row(spec_row: tuple, side: str | None, measures: dict[str, dict]) -> dict |
             sentence = f"{label[0].upper()}{label[1:]}: no noticeable change."
         else:
             words = (more if c > 0 else less).format(x=f"{shown:.{digits}f}", side_word=side_word)
-            sentence = (f"{words[0].upper()}{words[1:]} ({values['healthy']:.{digits}f} -> "
-                        f"{values['both']:.{digits}f} {unit}).")
+            sentence = f"{words[0].upper()}{words[1:]} ({shown(before, digits)} -> {shown(after, digits)} {unit})."
     row = {"key": name, "label": label.format(side_label=side_label), "unit": unit, "digits": digits,
            "values": values, "change": change, "spread": spread, "exceeds_spread": exceeds, "sentence": sentence}
     if len(spec_row) > 7:
@@ -102,10 +113,14 @@ def _row(spec_row: tuple, side: str | None, measures: dict[str, dict]) -> dict |
 
 def _driver(row: dict) -> str | None:
     """Which impairment drives a change, when each was also solved alone."""
-    change = row["change"]
-    if not {"hip_flexors", "glutes", "both"} <= set(change) or round(abs(change["both"]), row["digits"]) == 0:
+    digits, values = row["digits"], row["values"]
+    if not {"hip_flexors", "glutes", "both"} <= set(values):
         return None
-    hip, glute, digits = change["hip_flexors"], change["glutes"], row["digits"]
+    # changes between the values as shown, as in the sentences
+    change = {k: round(values[k], digits) - round(values["healthy"], digits) for k in ("hip_flexors", "glutes", "both")}
+    if round(abs(change["both"]), digits) == 0:
+        return None
+    hip, glute = change["hip_flexors"], change["glutes"]
     main = "the hip flexors" if abs(hip) >= abs(glute) else "the glutes"
 
     def signed(x: float) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from sim.apps.clinic_answer import shown, shown_change
 from sim.io.atomic import atomic_file
 
 COLOURS = {"healthy": "#1f4e79", "hip_flexors": "#2e8b57", "glutes": "#7b5ea7", "both": "#111111"}
@@ -23,11 +24,11 @@ def _table_lines(rows: list[dict], keys: list[str]) -> list[str]:
     lines = []
     for r in rows:
         d = r["digits"]
-        values = " / ".join(f"{r['values'][k]:.{d}f}" for k in keys)
-        change = r["change"].get("both")
+        values = " / ".join(shown(r["values"][k], d) for k in keys)
+        change = shown_change(r, "both") if "both" in r["values"] else None
         tail = ""
         if change is not None:
-            tail = f";  change {change:+.{d}f}"
+            tail = f";  change {'0' if round(abs(change), d) == 0 else f'{change:+.{d}f}'}"
             if r["exceeds_spread"] is not None and "both" in r["exceeds_spread"]:
                 tail += " (beyond the spread)" if r["exceeds_spread"]["both"] else " (within the spread)"
             if {"hip_flexors", "glutes"} <= set(r["change"]) and round(abs(change), d) > 0:
@@ -60,7 +61,7 @@ def write_report(answer: dict, path: Path) -> Path:
     series = {s["key"]: s for s in answer["curves"]["series"]}
     percent = answer["curves"]["percent"]
     for i, key in enumerate(CURVES):
-        ax = fig.add_axes([0.07 + (i % 2) * 0.47, 0.745 - (i // 2) * 0.175, 0.39, 0.13])
+        ax = fig.add_axes([0.07 + (i % 2) * 0.47, 0.755 - (i // 2) * 0.17, 0.39, 0.125])
         for k in keys:
             ax.plot(percent, series[key]["values"][k], STYLES[k], color=COLOURS[k], lw=1.3, label=titles[k])
         ax.set_title(f"{series[key]['label']} ({series[key]['unit']})", fontsize=8)
@@ -78,8 +79,8 @@ def write_report(answer: dict, path: Path) -> Path:
     notes = [f"{', '.join(who)}: {note}" for note, who in by_note.items()]
     sentences = [t for t in answer["text"] if ": mostly " not in t]
     right = ["In plain words"] + [f"- {t}" for t in sentences] + ["", "Caveats"] + [f"- {c}" for c in notes]
-    _column(fig, 0.05, 0.42, left, 72, 0.39)
-    _column(fig, 0.53, 0.42, right, 72, 0.39)
+    _column(fig, 0.05, 0.445, left, 72, 0.415)
+    _column(fig, 0.53, 0.445, right, 72, 0.415)
     with atomic_file(path) as tmp:
         fig.savefig(tmp, format="pdf")
     plt.close(fig)
