@@ -64,7 +64,7 @@ def test_unknown_coordinate(tmp_path):
 @pytest.mark.parametrize("knobs,message", [
     ({"glute_strength": 0.0}, r"glute_strength.*\(0.0, 1.0\]"),
     ({"glute_strength": 1.2}, r"glute_strength.*\(0.0, 1.0\]"),
-    ({"hip_flexor_stiffness": 0.5}, r"hip_flexor_stiffness.*\[1.0, 4.0\]"),
+    ({"hip_flexor_stiffness": -1.5}, r"hip_flexor_stiffness.*\[-1.0, 5.0\]"),
     ({"quad_strength": 0.5}, "unknown knob"),
 ])
 def test_knob_values_are_checked(spec, knobs, message):

@@ -16,7 +16,7 @@ def test_model_file_follows_the_rule(spec):
 
 
 def test_hip_flexor_knob_follows_the_thomas_rule(spec):
-    """The knob is a contracture whose per-unit shortening puts its maximum 3 SD tighter than healthy."""
+    """The knob is a contracture whose per-unit shortening puts knob 4 three SD tighter than healthy."""
     knob = spec.knobs["hip_flexor_stiffness"]
     healthy_shortening, per_unit = rule_iliopsoas_contracture(spec)
     assert knob.acts_on == "muscle_tendon_contracture" and knob.source == "thomas_test_rule"

@@ -216,3 +216,48 @@ def test_a_second_question_reuses_strides_and_keeps_the_first_answer(first_quest
     assert {k: after[k] for k in strides} == strides and len(after) == len(strides) + 2
     again = _whatif(out, "--thomas-angle", "5", "--glute-strength", "80")
     assert again.returncode == 0 and "answered before" in again.stderr
+
+
+def _wait(service, job_id: str, states: set[str], seconds: float = 600.0) -> dict:
+    import time
+
+    end = time.time() + seconds
+    while time.time() < end:
+        view = service.job(job_id)
+        if view["state"] in states:
+            return view
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still {service.job(job_id)['state']} after {seconds} s")
+
+
+@pytest.mark.opensim
+def test_the_service_cancels_queues_and_keeps_answers_over_a_restart(tmp_path):
+    """Cancel ends the job's own solve (and only it), a queued job waits its turn with its place
+    shown, and a restarted service finds the answer solved before."""
+    from sim.apps.clinic_service import ClinicService
+
+    first = parse_inputs(defaults() | {"thomas_angle_right_deg": 6, "thomas_angle_left_deg": 6})
+    second = parse_inputs(defaults() | {"glute_strength_right_percent": 70, "glute_strength_left_percent": 70})
+    service = ClinicService(tmp_path, n_intervals=10, starts=1, preview=False)
+    service.start()
+    try:
+        a = service.submit(first)
+        b = service.submit(second)
+        assert service.job(b["id"])["state"] == "queued"
+        _wait(service, a["id"], {"running"})
+        assert service.job(b["id"])["position"] == 1
+        cancelled = service.cancel(a["id"])
+        assert cancelled["state"] == "cancelled", cancelled
+        done = _wait(service, b["id"], {"done", "failed"})
+        assert done["state"] == "done", done["message"]
+        assert service.answer(b["id"])["scenarios"][-1]["key"] == "both"
+        assert service.pdf(b["id"]).stat().st_size > 10_000
+    finally:
+        service.stop()
+    again = ClinicService(tmp_path, n_intervals=10, starts=1, preview=False)
+    again.start()
+    try:
+        assert again.submit(second)["state"] == "done"  # at once, from the store
+        assert again.submit(first)["state"] == "queued"  # the cancelled question was never answered
+    finally:
+        again.stop()

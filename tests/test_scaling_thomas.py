@@ -71,7 +71,8 @@ def test_healthy_hip_allows_running_extension(spec):
     hip = COORDINATES.index("hip_flexion_r")
 
     def passive_hip_moment(stiffness: float) -> float:
-        force = model.muscle_tendon(lmt, vmt, np.zeros(n), np.full(n, 0.05), np.zeros(n), [stiffness, 1.0])[0]
+        force = model.muscle_tendon(lmt, vmt, np.zeros(n), np.full(n, 0.05), np.zeros(n),
+                                    model.knob_vector({"hip_flexor_stiffness": stiffness}))[0]
         return float((np.array(arms).T @ np.array(force)).ravel()[hip]
                      + np.array(model.passive_moments(q, zeros)).ravel()[hip])
 

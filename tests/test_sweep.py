@@ -156,7 +156,7 @@ def test_unreachable_scheduler_fails_within_the_timeout(sweep_file, tmp_path):
 
 
 @pytest.mark.parametrize("grid,message", [
-    ("hip_flexor_stiffness = [1.0, 5.0]", r"hip_flexor_stiffness.*\[1.0, 4.0\]"),
+    ("hip_flexor_stiffness = [1.0, 6.0]", r"hip_flexor_stiffness.*\[-1.0, 5.0\]"),
     ("glute_strength = []", "empty"),
     ("quad_strength = [1.0]", "not a knob or speed"),
     ("speed = [3.0, 12.0]", "speed"),

@@ -4,6 +4,8 @@ realism caveats (docs/clinic.md)."""
 
 from __future__ import annotations
 
+import math
+
 from sim.apps.clinic_inputs import ClinicalInputs
 from sim.apps.clinic_measures import ANGLE_CURVES, PERCENT, POWER_CURVES, SEGMENTS
 from sim.apps.clinic_scenarios import SIDE_WORDS, TITLES
@@ -56,8 +58,8 @@ LOADS = [
      "the{side_word} hamstrings pull {x} body weights harder", "the{side_word} hamstrings pull {x} body weights less",
      "tendon force of the model's biarticular hamstrings"),
     ("hamstring_fiber_strain_peak_{side}", "Hamstring fibre stretch, peak{side_label}", "% beyond optimal length", 0,
-     100.0, "the{side_word} hamstring fibres stretch {x} % of their length further",
-     "the{side_word} hamstring fibres stretch {x} % of their length less",
+     100.0, "the{side_word} hamstring fibres stretch {x} percentage points of their optimal length further",
+     "the{side_word} hamstring fibres stretch {x} percentage points of their optimal length less",
      "fibre length beyond optimal at its peak, in late swing (Chumanov et al. 2007, J Biomech 40:3555)"),
 ]
 
@@ -75,14 +77,18 @@ def shown_change(row: dict, key: str) -> float:
 
 
 def _sides(inputs: ClinicalInputs) -> list[str | None]:
-    return ["r", "l"] if inputs.one_sided else [None]
+    """Both sides when the strides differ between them (as planned: a difference within the
+    healthy tolerance is none), else one."""
+    from sim.apps.clinic_scenarios import plan
+
+    return ["r", "l"] if any(not p.sides_equal for p in plan(inputs)) else [None]
 
 
 def _row(spec_row: tuple, side: str | None, measures: dict[str, dict]) -> dict | None:
     key, label, unit, digits, scale, more, less = spec_row[:7]
     name = key.format(side=side or "r")
-    if any(name not in m["values"] for m in measures.values()):
-        return None
+    if any(name not in m["values"] or not math.isfinite(m["values"][name]) for m in measures.values()):
+        return None  # a quantity a stride does not have (no push-off to share, say) is not compared
     side_label = f", {SIDE_WORDS[side]}" if side else ""
     side_word = f" {SIDE_WORDS[side]}" if side else ""
     values = {k: m["values"][name] * scale for k, m in measures.items()}
@@ -98,35 +104,51 @@ def _row(spec_row: tuple, side: str | None, measures: dict[str, dict]) -> dict |
         # the change is told between the values as shown, so that the words and numbers agree
         before, after = round(values["healthy"], digits), round(values["both"], digits)
         c = after - before
-        shown = round(abs(c), digits)
-        if shown == 0:
+        if round(abs(c), digits) == 0:
             sentence = f"{label[0].upper()}{label[1:]}: no noticeable change."
         else:
-            words = (more if c > 0 else less).format(x=f"{shown:.{digits}f}", side_word=side_word)
+            words = (more if c > 0 else less).format(x=shown(abs(c), digits), side_word=side_word)
             sentence = f"{words[0].upper()}{words[1:]} ({shown(before, digits)} -> {shown(after, digits)} {unit})."
     row = {"key": name, "label": label.format(side_label=side_label), "unit": unit, "digits": digits,
            "values": values, "change": change, "spread": spread, "exceeds_spread": exceeds, "sentence": sentence}
+    row["change_shown"] = {k: shown_change(row, k) for k in change}
     if len(spec_row) > 7:
         row["source"] = spec_row[7]
     return row
 
 
-def _driver(row: dict) -> str | None:
-    """Which impairment drives a change, when each was also solved alone."""
+def driver(row: dict) -> str | None:
+    """Which impairment drives the change of ``row`` (values as shown), when each was also solved
+    alone: "hip flexors", "glutes", "together" (neither alone changes it) or "opposed" (the two
+    alone change it in opposite directions); None without a noticeable change."""
     digits, values = row["digits"], row["values"]
-    if not {"hip_flexors", "glutes", "both"} <= set(values):
+    if not {"hip_flexors", "glutes", "both"} <= set(values) or round(abs(shown_change(row, "both")), digits) == 0:
         return None
-    # changes between the values as shown, as in the sentences
-    change = {k: round(values[k], digits) - round(values["healthy"], digits) for k in ("hip_flexors", "glutes", "both")}
-    if round(abs(change["both"]), digits) == 0:
-        return None
-    hip, glute = change["hip_flexors"], change["glutes"]
-    main = "the hip flexors" if abs(hip) >= abs(glute) else "the glutes"
+    hip, glute, both = (shown_change(row, k) for k in ("hip_flexors", "glutes", "both"))
+    if round(abs(hip), digits) == 0 and round(abs(glute), digits) == 0:
+        return "together"
+    if hip * glute < 0:
+        return "opposed"
+    hip_leads = abs(hip) >= abs(glute)
+    if (hip if hip_leads else glute) * both < 0:
+        return "together"
+    return "hip flexors" if hip_leads else "glutes"
 
-    def signed(x: float) -> str:
+
+def _driver_sentence(row: dict) -> str | None:
+    word = driver(row)
+    if word is None:
+        return None
+    digits = row["digits"]
+
+    def signed(key: str) -> str:
+        x = shown_change(row, key)
         return "0" if round(abs(x), digits) == 0 else f"{x:+.{digits}f}"
-    return (f"{row['label']}: mostly {main} (hip flexors alone {signed(hip)}, glutes alone {signed(glute)}, "
-            f"both {signed(change['both'])} {row['unit']}).")
+    numbers = (f"(hip flexors alone {signed('hip_flexors')}, glutes alone {signed('glutes')}, "
+               f"both {signed('both')} {row['unit']})")
+    lead = {"hip flexors": "mostly the hip flexors", "glutes": "mostly the glutes",
+            "together": "only the two together", "opposed": "the two pull opposite ways alone"}[word]
+    return f"{row['label']}: {lead} {numbers}."
 
 
 def caveats(key: str, m: dict, kind: str) -> list[str]:
@@ -134,7 +156,10 @@ def caveats(key: str, m: dict, kind: str) -> list[str]:
     if m["realism_failing"]:
         out.append(f"This stride misses {len(m['realism_failing'])} of the realism checks of healthy running ("
                    + ", ".join(m["realism_failing"]) + "): read the directions of change, not the absolute values.")
-    if not m.get("spread"):
+    if m.get("realism_not_applied"):
+        out.append(f"The {', '.join(m['realism_not_applied'])} checks are targets of healthy running at 3.5 m/s and "
+                   f"are not applied at {m['speed_m_s']:g} m/s.")
+    if not m.get("spread") and kind != "preview":
         out.append("How sure: no other start reached the same cost (within 1 %), so the spread over equally good "
                    "strides was not measured.")
     if kind == "preview":
@@ -156,7 +181,7 @@ def build_answer(inputs: ClinicalInputs, measures: dict[str, dict], kind: str = 
         text = ["No impairment was entered: this is the healthy stride at this speed and size."]
     elif not text:
         text = ["None of the reported quantities changes noticeably."]
-    drivers = [d for r in comparison + loads if (d := _driver(r))]
+    drivers = [d for r in comparison + loads if (d := _driver_sentence(r))]
     shares = {}
     for k in keys:
         shares[k] = {}
@@ -164,15 +189,16 @@ def build_answer(inputs: ClinicalInputs, measures: dict[str, dict], kind: str = 
             tag = f", {SIDE_WORDS[side]}" if side else ""
             v = measures[k]["values"]
             calf, hip = v[f"calf_share_of_propulsion_{side or 'r'}"], v[f"hip_extensor_share_of_propulsion_{side or 'r'}"]
-            shares[k] |= {f"Calf muscles{tag}": calf, f"Hip extensors{tag}": hip,
-                          f"Other muscles{tag}": max(0.0, 1.0 - calf - hip)}
+            if math.isfinite(calf) and math.isfinite(hip):  # no push-off at all: no shares to show
+                shares[k] |= {f"Calf muscles{tag}": calf, f"Hip extensors{tag}": hip,
+                              f"Other muscles{tag}": max(0.0, 1.0 - calf - hip)}
     angles = {key: label for key, label, *_ in ANGLE_CURVES}
     powers = {key: label for key, label, _ in POWER_CURVES}
     series = [{"key": key, "label": label, "unit": "deg" if key in angles else "W/kg",
                "kind": "angle" if key in angles else "power", "values": {k: measures[k]["curves"][key] for k in keys}}
               for key, label in (angles | powers).items()]
     count = len(next(iter(measures["healthy"]["frames"]["points"].values())))
-    return {
+    return _finite({
         "kind": kind, "inputs": inputs.model_dump(),
         "scenarios": [{"key": k, "title": TITLES[k]} for k in keys],
         "text": text + drivers, "caveats": {k: caveats(k, measures[k], kind) for k in keys},
@@ -181,4 +207,15 @@ def build_answer(inputs: ClinicalInputs, measures: dict[str, dict], kind: str = 
         "frames": {"count": count, "segments": [list(s) for s in SEGMENTS],
                    "runs": {k: measures[k]["frames"] for k in keys}},
         "strides": {k: measures[k].get("folder") for k in keys},
-    }
+    })
+
+
+def _finite(data):
+    """``data`` with NaN and infinities as None: answer.json stays valid JSON for every reader."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_finite(v) for v in data]
+    return data

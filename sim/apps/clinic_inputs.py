@@ -50,7 +50,7 @@ for _field in FIELDS.values():
 #: the resolution each input is kept at: finer differences mean nothing clinically, and equal
 #: rounded inputs share one stored answer
 RESOLUTION = {"thomas_angle_right_deg": 0.1, "thomas_angle_left_deg": 0.1, "glute_strength_right_percent": 1.0,
-              "glute_strength_left_percent": 1.0, "speed_m_s": 0.05, "height_m": 0.01, "mass_kg": 0.1}
+              "glute_strength_left_percent": 1.0, "speed_m_s": 0.1, "height_m": 0.01, "mass_kg": 0.1}
 
 
 class InputError(ValueError):

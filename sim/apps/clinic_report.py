@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from sim.apps.clinic_answer import shown, shown_change
+from sim.apps.clinic_answer import driver, shown, shown_change
 from sim.io.atomic import atomic_file
 
 COLOURS = {"healthy": "#1f4e79", "hip_flexors": "#2e8b57", "glutes": "#7b5ea7", "both": "#111111"}
@@ -31,9 +31,10 @@ def _table_lines(rows: list[dict], keys: list[str]) -> list[str]:
             tail = f";  change {'0' if round(abs(change), d) == 0 else f'{change:+.{d}f}'}"
             if r["exceeds_spread"] is not None and "both" in r["exceeds_spread"]:
                 tail += " (beyond the spread)" if r["exceeds_spread"]["both"] else " (within the spread)"
-            if {"hip_flexors", "glutes"} <= set(r["change"]) and round(abs(change), d) > 0:
-                tail += ", mostly " + ("hip flexors" if abs(r["change"]["hip_flexors"]) >= abs(r["change"]["glutes"])
-                                       else "glutes")
+            word = driver(r)
+            if word is not None:
+                tail += {"hip flexors": ", mostly hip flexors", "glutes": ", mostly glutes",
+                         "together": ", only both together", "opposed": ", the two alone pull opposite ways"}[word]
         lines.append(f"{r['label']} ({r['unit']}): {values}{tail}")
     return lines
 

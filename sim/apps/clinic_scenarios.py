@@ -178,8 +178,7 @@ def solve_strides(store: Path, inputs: ClinicalInputs, n_intervals: int, starts:
                   if c.get("symmetric", True) == stride.symmetric and c.get("n_intervals") == n_intervals
                   and (c.get("subject") or {}).get("height") == size.get("height")
                   and (c.get("subject") or {}).get("mass") == size.get("mass")]
-        guess = nearest(stored, {"hip_flexor_stiffness": values.get("hip_flexor_stiffness", 1.0),
-                                 "glute_strength": values.get("glute_strength", 1.0)}, inputs.speed_m_s)
+        guess = nearest(stored, values, inputs.speed_m_s)
         config = make_config(name=stride.key, speed=inputs.speed_m_s, n_intervals=n_intervals, knobs=values,
                              symmetric=stride.symmetric, starts=starts, guess=str(guess) if guess else "data",
                              subject=size or None)
@@ -214,8 +213,12 @@ def stored_strides(root: Path, current: str) -> list[tuple[Path, dict]]:
 
 def nearest(runs: list[tuple[Path, dict]], knob_values: dict[str, float], speed: float) -> Path | None:
     """The stored stride closest in knobs and speed: the warm start of a new solve."""
+    def mean(knobs: dict, name: str) -> float:  # a one-sided knob counts by the mean of its sides
+        both = knobs.get(name, 1.0)
+        return (knobs.get(f"{name}_r", both) + knobs.get(f"{name}_l", both)) / 2
+
     def distance(config: dict) -> float:
         k = config.get("knobs") or {}
-        return (abs(k.get("hip_flexor_stiffness", 1.0) - knob_values["hip_flexor_stiffness"]) / 3.0
-                + abs(k.get("glute_strength", 1.0) - knob_values["glute_strength"]) + abs(config["speed"] - speed))
+        return (abs(mean(k, "hip_flexor_stiffness") - mean(knob_values, "hip_flexor_stiffness")) / 3.0
+                + abs(mean(k, "glute_strength") - mean(knob_values, "glute_strength")) + abs(config["speed"] - speed))
     return min(runs, key=lambda r: distance(r[1]))[0] if runs else None

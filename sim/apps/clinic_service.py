@@ -1,8 +1,8 @@
 """The clinic's job service: one solve at a time, each in its own spawned process, a queue with
 positions, Cancel, answers kept on disk, and the preview grid solved when nobody waits.
 
-The web page (sim.web) and tests drive it; it never imports opensim or casadi itself (the
-solves run in child processes, which keeps the OpenSim/CasADi process boundary).
+The web page (sim.web) and tests drive it. It never imports opensim (the solves run in child
+processes, and OpenSim work in theirs); it loads casadi only to fingerprint the model and cost.
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ class ClinicService:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._process = None
-        self._running_kind: str | None = None
+        #: the running task: (kind "answer" | "preview", its job or None, its process or None until started)
+        self._current: tuple[str, Job | None, object] | None = None
         self._context = mp.get_context("spawn")
 
     # ------------------------------------------------------------------ life cycle
@@ -91,7 +91,9 @@ class ClinicService:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
-        self._terminate()
+        with self._lock:
+            process = self._current[2] if self._current else None
+        _terminate(process)
         if self._thread is not None:
             self._thread.join(timeout=30)
 
@@ -106,15 +108,20 @@ class ClinicService:
             job = self._jobs.get(job_id)
             if job is not None and job.state in ("queued", "running", "done"):
                 return self._view(job)
+        answered = stored_answer(self.store, inputs, self.n_intervals) is not None  # read outside the lock
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None and job.state in ("queued", "running", "done"):
+                return self._view(job)
             job = Job(job_id, inputs)
             self._jobs[job_id] = job
-            if stored_answer(self.store, inputs, self.n_intervals) is not None:
+            if answered:
                 job.state, job.message, job.finished = "done", "answered before: read from the store", time.time()
                 return self._view(job)
             self._queue.append(job_id)
-            preempt = self._running_kind == "preview"
-        if preempt:  # a person waits: the background grid point is solved again later
-            self._terminate()
+            if self._current and self._current[0] == "preview":
+                # a person waits: the background grid stride stops (it is solved again later)
+                _terminate(self._current[2])
         self._wake.set()
         return self.job(job_id)
 
@@ -133,9 +140,10 @@ class ClinicService:
                 self._queue.remove(job_id)
                 job.state, job.message, job.finished = "cancelled", "cancelled before it started", time.time()
             elif job.state == "running":
-                job.cancel_requested = True
+                job.cancel_requested = True  # the worker ends the job's own process (also one not started yet)
+                if self._current and self._current[1] is job:
+                    _terminate(self._current[2])
         if job.cancel_requested:
-            self._terminate()
             for _ in range(100):
                 if self.job(job_id)["state"] != "running":
                     break
@@ -196,49 +204,62 @@ class ClinicService:
 
     # ------------------------------------------------------------------ the worker
     def _view(self, job: Job) -> dict:
-        position = self._queue.index(job.id) + (1 if self._running_kind == "answer" else 0) \
-            if job.id in self._queue else 0
+        running = 1 if self._current and self._current[0] == "answer" else 0
+        position = self._queue.index(job.id) + running if job.id in self._queue else 0
         end = job.finished or time.time()
         return {"id": job.id, "state": job.state, "position": position, "step": job.step,
                 "steps_done": job.steps_done, "steps_total": job.steps_total, "iteration": job.iteration,
                 "elapsed_s": round(end - job.started, 1) if job.started else 0.0, "message": job.message,
                 "inputs": job.inputs.model_dump()}
 
-    def _terminate(self) -> None:
-        process = self._process
-        if process is not None and process.is_alive():
-            process.terminate()
-
     def _next(self) -> tuple[str, Job | None, tuple] | None:
+        missing = self._grid_missing() if self.preview_enabled else []
         with self._lock:
             if self._queue:
                 job = self._jobs[self._queue.pop(0)]
                 job.state, job.started = "running", time.time()
-                self._running_kind = "answer"
+                self._current = ("answer", job, None)
                 return "answer", job, (str(self.store), job.inputs.model_dump(), self.n_intervals, self.starts)
-        missing = self._grid_missing() if self.preview_enabled else []
-        if missing:
-            self._running_kind = "preview"
-            t, g = missing[0]
-            return "preview", None, (str(self.store), self.grid, t, g, self.n_intervals, self.starts)
+            if missing:
+                self._current = ("preview", None, None)
+                t, g = missing[0]
+                return "preview", None, (str(self.store), self.grid, t, g, self.n_intervals, self.starts)
         return None
 
     def _work(self) -> None:
         while not self._stop.is_set():
-            task = self._next()
-            if task is None:
-                self._wake.wait(timeout=1.0)
-                self._wake.clear()
-                continue
-            self._run(*task)
+            task = None
+            try:
+                task = self._next()
+                if task is None:
+                    self._wake.wait(timeout=1.0)
+                    self._wake.clear()
+                    continue
+                self._run(*task)
+            except Exception as exc:  # the worker must survive: the job fails with the reason, the queue goes on
+                log.exception("clinic worker")
+                with self._lock:
+                    job = task[1] if task else None
+                    if job is not None and job.state == "running":
+                        job.state, job.finished = "failed", time.time()
+                        job.message = f"the solve could not run: {exc.__class__.__name__}: {exc}"[:500]
+                    self._current = None
+                time.sleep(1.0)
 
     def _run(self, kind: str, job: Job | None, args: tuple) -> None:
         events = self._context.Queue()
         process = self._context.Process(target=_child, args=(kind, args, events), daemon=True)
-        self._process = process
-        process.start()
+        with self._lock:
+            if job is not None and job.cancel_requested:  # cancelled before its process started
+                job.state, job.message, job.finished = "cancelled", "cancelled before it started", time.time()
+                self._current = None
+                return
+            process.start()
+            self._current = (kind, job, process)
         outcome: tuple[str, dict] | None = None
         while process.is_alive() or outcome is None:
+            if job is not None and job.cancel_requested:
+                _terminate(process)
             try:
                 what, event = events.get(timeout=0.2)
             except queue_module.Empty:
@@ -253,18 +274,37 @@ class ClinicService:
             elif what in ("done", "failed"):
                 outcome = (what, event)
         process.join(timeout=10)
-        self._process = None
         with self._lock:
-            self._running_kind = None
+            preempted = self._current is not None and self._current[2] is process and process.exitcode == -15
+            self._current = None
             if job is None:
-                if outcome is not None and outcome[0] == "failed":
-                    log.warning("preview grid point failed: %s", outcome[1]["message"])
+                if outcome is None or outcome[0] == "failed":
+                    message = outcome[1]["message"] if outcome else f"exit code {process.exitcode}"
+                    log.warning("preview grid stride failed: %s", message)
+                    if not (preempted and outcome is None):  # a failure is kept, so the grid moves on
+                        _mark_failed(self.store, self.grid, args, message)
                 return
             job.finished = time.time()
-            if job.cancel_requested:
-                job.state, job.message = "cancelled", "cancelled; strides solved before it are kept"
-            elif outcome is not None and outcome[0] == "done":
+            if outcome is not None and outcome[0] == "done":  # finished before a late cancel: it is an answer
                 job.state, job.message, job.step = "done", "answered", "done"
+            elif job.cancel_requested:
+                job.state, job.message = "cancelled", "cancelled; strides solved before it are kept"
             else:
                 job.state = "failed"
                 job.message = outcome[1]["message"] if outcome else f"the solve process ended (exit code {process.exitcode})"
+
+
+def _terminate(process) -> None:
+    """End ``process`` (a solve's own process) if it runs; None or a finished one is left alone."""
+    if process is not None and process.is_alive():
+        process.terminate()
+
+
+def _mark_failed(store: Path, grid: dict, args: tuple, message: str) -> None:
+    """Keep a grid stride's failure (whatever ended it), so that the grid goes on to the next."""
+    from sim.io.atomic import write_json
+
+    _, _, thomas, glute, n_intervals, _ = args
+    path = preview_path(store, grid, thomas, glute, n_intervals).with_suffix(".failed.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_json(path, {"error": message})

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from sim.apps.clinic_inputs import ClinicalInputs, parse_inputs
@@ -24,23 +25,27 @@ def answer_folder(store: Path, inputs: ClinicalInputs, n_intervals: int) -> Path
     return store / "answers" / f"{inputs.key()}_n{n_intervals}"
 
 
-def current_fingerprint() -> str:
-    """The packaged model's and the stride cost's fingerprint: an answer of another is stale."""
-    from sim.apps.clinic_scenarios import base_spec
+@lru_cache(maxsize=32)
+def current_fingerprint(inputs: ClinicalInputs | None = None) -> str:
+    """The fingerprint of the runner's model (scaled to ``inputs``; the packaged model without),
+    the stride cost and the package version: a stored answer or preview of another is stale."""
+    import sim
+    from sim.apps.clinic_scenarios import base_spec, runner_spec
     from sim.results.runfolder import fingerprint
     from sim.stride.problem import formulation
 
-    return fingerprint(base_spec(), formulation())
+    spec = base_spec() if inputs is None else runner_spec(inputs)
+    return f"{fingerprint(spec, formulation())}-{sim.__version__}"
 
 
 def stored_answer(store: Path, inputs: ClinicalInputs, n_intervals: int) -> dict | None:
-    """The finished answer of this question, if it was solved before with this model and cost."""
+    """The finished answer of this question, if it was solved before with this model, cost and version."""
     path = answer_folder(store, inputs, n_intervals) / "answer.json"
     try:
         answer = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-    return answer if answer.get("model_fingerprint") == current_fingerprint() else None
+    return answer if answer.get("model_fingerprint") == current_fingerprint(inputs) else None
 
 
 def measures_of(store: Path, folder: Path) -> dict:
@@ -49,7 +54,11 @@ def measures_of(store: Path, folder: Path) -> dict:
     from sim.results.runfolder import RunFolder
 
     path = store / "measures" / f"{folder.name}.json"
-    fingerprint = (RunFolder(folder).file("solution.npz").stat().st_mtime_ns, RunFolder(folder).fingerprint())
+    import sim
+
+    # the stride's solution, model and cost, and the code that reads it (by version)
+    fingerprint = (RunFolder(folder).file("solution.npz").stat().st_mtime_ns, RunFolder(folder).fingerprint(),
+                   sim.__version__)
     try:
         kept = json.loads(path.read_text())
         if kept.get("source") == list(fingerprint):
@@ -73,7 +82,7 @@ def solve_answer(store: str | Path, payload: dict, n_intervals: int, starts: int
     folders = solve_strides(store, inputs, n_intervals, starts, progress)
     progress({"step": "comparing the strides", "message": "computing loads and the comparison"})
     answer = build_answer(inputs, {key: measures_of(store, folder) for key, folder in folders.items()})
-    answer["model_fingerprint"] = current_fingerprint()
+    answer["model_fingerprint"] = current_fingerprint(inputs)
     out = answer_folder(store, inputs, n_intervals)
     out.mkdir(parents=True, exist_ok=True)
     write_report(answer, out / "report.pdf")
@@ -97,7 +106,11 @@ def preview_inputs(thomas: float, glute: float, speed: float) -> ClinicalInputs:
 
 
 def preview_path(store: Path, grid: dict, thomas: float, glute: float, n_intervals: int) -> Path:
-    return store / "preview" / f"thomas{thomas:+.1f}_glute{glute:.0f}_v{grid['speed_m_s']:.2f}_n{n_intervals}.json"
+    """A grid stride's measures; the name carries the model's fingerprint, so a changed model or
+    cost starts a new grid (and forgets the old one's failures)."""
+    tag = current_fingerprint()[:12]
+    return (store / "preview" / f"thomas{thomas:+.1f}_glute{glute:.0f}_v{grid['speed_m_s']:.2f}_n{n_intervals}"
+            f"_{tag}.json")
 
 
 def solve_preview_point(store: str | Path, grid: dict, thomas: float, glute: float, n_intervals: int, starts: int,

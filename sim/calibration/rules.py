@@ -20,7 +20,7 @@ shorter than the rigid-tendon rule makes them, by the amount that puts the simul
 Thomas test (:mod:`sim.calibration.thomas`) at the mean of healthy athletes, -11.9 deg (Harvey 1998, Br J
 Sports Med 32:68, 117 athletes, SD 9 deg). Without it the model's passive hip extension is
 stopped only by the passive joint moment, near -45 deg. The ``hip_flexor_stiffness`` knob
-shortens them further (a contracture), linearly, so that its maximum (4) sits
+shortens them further (a contracture), linearly, so that knob 4 (:data:`RULE_KNOB`) sits
 :data:`TIGHTEST_SD` standard deviations tighter than the healthy mean (+15.1 deg).
 
 Passive fibre stiffness by another rule: one passive fibre strain for all leg muscles (the
@@ -52,8 +52,9 @@ THOMAS_RULE = "thomas_test_rule"
 ILIOPSOAS = ("iliacus", "psoas")
 #: modified Thomas test of healthy athletes (Harvey 1998): mean and SD of the hip angle, deg
 HEALTHY_THOMAS_DEG, THOMAS_SD_DEG = -11.9, 9.0
-#: the hip_flexor_stiffness knob's maximum sits this many SDs tighter than the healthy mean
-TIGHTEST_SD = 3.0
+#: the hip_flexor_stiffness knob at RULE_KNOB sits this many SDs tighter than the healthy mean; the knob
+#: reaches beyond it (to 5) and below 1 (looser hip flexors) with the same length per unit
+TIGHTEST_SD, RULE_KNOB = 3.0, 4.0
 RUNNING_RANGE_DEG = {"hip_flexion": (-30.0, 60.0), "knee_angle": (0.0, 120.0), "ankle_angle": (-30.0, 25.0),
                      "lumbar_extension": (-20.0, 20.0)}
 GRID_POINTS = 7
@@ -129,7 +130,7 @@ def rule_iliopsoas_contracture(spec: ModelSpec, base: dict[str, float] | None = 
     healthy = brentq(lambda d: healthy_angle(d) - HEALTHY_THOMAS_DEG, 0.0, 0.05, xtol=1e-7)
     slack = {m: base[m] - healthy for m in ILIOPSOAS}
     tightest = HEALTHY_THOMAS_DEG + TIGHTEST_SD * THOMAS_SD_DEG
-    per_unit = brentq(lambda u: thomas_test(_with_iliopsoas(spec, slack, u), knob.maximum).thomas_angle_deg
+    per_unit = brentq(lambda u: thomas_test(_with_iliopsoas(spec, slack, u), RULE_KNOB).thomas_angle_deg
                       - tightest, 0.0, 0.01, xtol=1e-8)
     return healthy, per_unit
 

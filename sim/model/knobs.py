@@ -40,13 +40,13 @@ def validate_knobs(spec: ModelSpec, values: Mapping[str, float] | None) -> dict[
                              f"{', '.join(spec.knobs)} (one side: add _r or _l)")
     out = {name: knob.check(name, _number(name, values.get(name, knob.default)))
            for name, knob in spec.knobs.items()}
-    for name, value in values.items():
-        knob, side = _split(name)
-        if name in spec.knobs or side is None:
+    for name, knob in spec.knobs.items():
+        side_values = {side: knob.check(f"{name}_{side}", _number(f"{name}_{side}", values[f"{name}_{side}"]))
+                       if f"{name}_{side}" in values else out[name] for side in SIDES}
+        if side_values["r"] == side_values["l"]:
+            out[name] = side_values["r"]  # both sides given alike: a two-sided value
             continue
-        value = spec.knobs[knob].check(name, _number(name, value))
-        if value != out[knob]:
-            out[name] = value
+        out |= {f"{name}_{side}": v for side, v in side_values.items() if v != out[name]}
     return out
 
 

@@ -147,13 +147,9 @@ async function predict(event) {
     formError(page.form.showErrors(errorsOf(r.body, `The server answered ${r.status}.`)));
     return;
   }
-  const previous = page.job;
   clearTimeout(page.timer);
   const token = ++page.token;
   const { job, preview } = r.body;
-  if (previous && previous.id !== job.id && ACTIVE.has(previous.state)) {
-    api(`/api/jobs/${encodeURIComponent(previous.id)}/cancel`, { method: "POST" });
-  }
   history.replaceState(null, "", `#job=${encodeURIComponent(job.id)}`);
   if (preview) render(preview, null);
   else clearResults();

@@ -13,7 +13,9 @@ function valueCell(row, key) {
   const cell = el("td", { class: "num" }, el("span", { class: "value", text: fmt(value, row.digits) }));
   if (key === "healthy" || !row.change || !(key in row.change)) return cell;
   const beyond = row.exceeds_spread ? row.exceeds_spread[key] : null;
-  const change = el("span", { class: "change", text: fmtChange(row.change[key], row.digits) });
+  // the change between the values as shown, as the sentences tell it
+  const shownChange = row.change_shown && key in row.change_shown ? row.change_shown[key] : row.change[key];
+  const change = el("span", { class: "change", text: fmtChange(shownChange, row.digits) });
   const line = el("span", { class: "change-line" }, change);
   if (beyond === true) line.append(el("span", { class: "badge beyond", text: "beyond spread" }));
   else if (beyond === false) line.append(el("span", { class: "badge within", text: "within spread" }));
