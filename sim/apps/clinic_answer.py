@@ -97,7 +97,9 @@ def _row(spec_row: tuple, side: str | None, measures: dict[str, dict]) -> dict |
     spread = max(spreads) if len(spreads) == len(measures) else None
     exceeds = None
     if spread is not None:
-        exceeds = {k: abs(c) > measures["healthy"]["spread"][name] * scale + measures[k]["spread"][name] * scale
+        # judged for the changes people see; one that rounds to nothing is not judged (None)
+        exceeds = {k: (abs(c) > measures["healthy"]["spread"][name] * scale + measures[k]["spread"][name] * scale)
+                   if round(abs(round(values[k], digits) - round(values["healthy"], digits)), digits) > 0 else None
                    for k, c in change.items()}
     sentence = ""
     if "both" in change:
@@ -127,8 +129,8 @@ def driver(row: dict) -> str | None:
     hip, glute, both = (shown_change(row, k) for k in ("hip_flexors", "glutes", "both"))
     if round(abs(hip), digits) == 0 and round(abs(glute), digits) == 0:
         return "together"
-    if hip * glute < 0:
-        return "opposed"
+    if hip * glute < 0 and min(abs(hip), abs(glute)) >= 0.25 * max(abs(hip), abs(glute)):
+        return "opposed"  # each alone pushes it a noticeable way, opposite to the other
     hip_leads = abs(hip) >= abs(glute)
     if (hip if hip_leads else glute) * both < 0:
         return "together"
@@ -147,7 +149,7 @@ def _driver_sentence(row: dict) -> str | None:
     numbers = (f"(hip flexors alone {signed('hip_flexors')}, glutes alone {signed('glutes')}, "
                f"both {signed('both')} {row['unit']})")
     lead = {"hip flexors": "mostly the hip flexors", "glutes": "mostly the glutes",
-            "together": "only the two together", "opposed": "the two pull opposite ways alone"}[word]
+            "together": "only the two together", "opposed": "each alone pushes it the opposite way"}[word]
     return f"{row['label']}: {lead} {numbers}."
 
 

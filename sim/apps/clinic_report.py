@@ -29,12 +29,13 @@ def _table_lines(rows: list[dict], keys: list[str]) -> list[str]:
         tail = ""
         if change is not None:
             tail = f";  change {'0' if round(abs(change), d) == 0 else f'{change:+.{d}f}'}"
-            if r["exceeds_spread"] is not None and "both" in r["exceeds_spread"]:
-                tail += " (beyond the spread)" if r["exceeds_spread"]["both"] else " (within the spread)"
+            beyond = (r["exceeds_spread"] or {}).get("both")
+            if beyond is not None:
+                tail += " (beyond the spread)" if beyond else " (within the spread)"
             word = driver(r)
             if word is not None:
                 tail += {"hip flexors": ", mostly hip flexors", "glutes": ", mostly glutes",
-                         "together": ", only both together", "opposed": ", the two alone pull opposite ways"}[word]
+                         "together": ", only both together", "opposed": ", each alone the opposite way"}[word]
         lines.append(f"{r['label']} ({r['unit']}): {values}{tail}")
     return lines
 
