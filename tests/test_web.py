@@ -378,7 +378,7 @@ def test_cancel_stops_the_job(browser, serve, tmp_path: Path) -> None:
 
 @pytest.mark.browser
 def test_the_real_service_answers_one_scenario(browser, serve, tmp_path: Path) -> None:
-    """A real solve end to end (coarse mesh, one start): 1-3 minutes on 2 cores."""
+    """A real solve end to end (coarse mesh, one start): about 20 s on 2 cores."""
     from sim.apps.clinic_service import ClinicService
 
     service = ClinicService(tmp_path, n_intervals=10, starts=1, preview=False)

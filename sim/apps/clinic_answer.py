@@ -170,6 +170,16 @@ def caveats(key: str, m: dict, kind: str) -> list[str]:
     return out
 
 
+def caveats_by_note(answer: dict) -> list[tuple[str, list[str]]]:
+    """Each caveat of an answer once, with the titles of the strides it applies to."""
+    titles = {s["key"]: s["title"] for s in answer["scenarios"]}
+    by_note: dict[str, list[str]] = {}
+    for key, notes in answer["caveats"].items():
+        for note in notes:
+            by_note.setdefault(note, []).append(titles[key])
+    return list(by_note.items())
+
+
 def build_answer(inputs: ClinicalInputs, measures: dict[str, dict], kind: str = "exact") -> dict:
     """The answer for ``inputs`` from the measures of its strides ({key: stride_measures(...)})."""
     keys = [k for k in TITLES if k in measures]
@@ -203,7 +213,7 @@ def build_answer(inputs: ClinicalInputs, measures: dict[str, dict], kind: str = 
     return _finite({
         "kind": kind, "inputs": inputs.model_dump(),
         "scenarios": [{"key": k, "title": TITLES[k]} for k in keys],
-        "text": text + drivers, "caveats": {k: caveats(k, measures[k], kind) for k in keys},
+        "text": text + drivers, "drivers": drivers, "caveats": {k: caveats(k, measures[k], kind) for k in keys},
         "comparison": comparison, "loads": loads, "shares": shares,
         "curves": {"percent": PERCENT.tolist(), "series": series},
         "frames": {"count": count, "segments": [list(s) for s in SEGMENTS],

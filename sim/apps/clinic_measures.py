@@ -50,22 +50,23 @@ def _side_values(metrics: dict, ratios: dict, side: str) -> dict[str, float]:
             f"hamstring_share_of_hip_extension_work_{side}": ratios["hamstrings_share_of_hip_extension_work"]}
 
 
-def stride_values(trajectory, spec, model) -> tuple[dict[str, float], dict]:
-    """Every reported number of one solved stride (and the right-first full stride's extras)."""
-    from sim.results.analysis import Analyzer, analyze
+def stride_values(trajectory, spec, model, analyzer) -> tuple[dict[str, float], dict]:
+    """Every reported number of one solved stride, and the right-first full stride with its joint
+    moments (``analyzer``: a :class:`sim.results.analysis.Analyzer` of ``model``)."""
+    from sim.results.analysis import analyze
     from sim.results.loads import clinical_loads
     from sim.results.metrics import compute_metrics
 
     values: dict[str, float] = {}
-    extras = {}
     knee_moment = {}
     for side, solved in (("r", trajectory), ("l", trajectory.mirrored())):
         fs = solved.full_stride(model)
-        metrics, analysis = compute_metrics(fs), analyze(fs, model)
+        metrics, analysis = compute_metrics(fs), analyze(fs, model, analyzer)
         values.update(_side_values(metrics, analysis["ratios"], side))
-        knee_moment[side] = Analyzer(model).joint_moments(fs)["total"][:, fs.coordinates.index("knee_angle_r")]
+        moments = analyzer.joint_moments(fs)["total"]
+        knee_moment[side] = moments[:, fs.coordinates.index("knee_angle_r")]
         if side == "r":
-            right, right_metrics = fs, metrics
+            right, right_metrics, right_moments = fs, metrics, moments
     values.update(clinical_loads(spec, right, knee_moment))
     m = right_metrics
     values.update({"cadence_steps_per_min": m["cadence_steps_per_min"], "stride_length_m": m["stride_length_m"],
@@ -74,19 +75,16 @@ def stride_values(trajectory, spec, model) -> tuple[dict[str, float], dict]:
                    "lumbar_extension_peak_deg": m["lumbar_extension_peak_deg"],
                    "trunk_forward_lean_mean_deg": m["trunk_forward_lean_mean_deg"],
                    "peak_vertical_grf_bw": m["peak_vertical_grf_bw"], "peak_braking_grf_bw": m["peak_braking_grf_bw"]})
-    extras["full_stride"] = right
-    return {k: float(v) for k, v in values.items()}, extras
+    return {k: float(v) for k, v in values.items()}, {"full_stride": right, "joint_moments": right_moments}
 
 
-def curves(fs, model) -> dict[str, list[float]]:
-    """Angle (deg) and joint power (W/kg) curves on :data:`PERCENT`."""
-    from sim.results.analysis import Analyzer
-
+def curves(fs, moments: np.ndarray, gravity: float) -> dict[str, list[float]]:
+    """Angle (deg) and joint power (W/kg) curves on :data:`PERCENT` (``moments``: the net joint
+    moments of ``fs``, nodes x coordinate, N m)."""
     out = {}
     for key, _, coordinate, sign in ANGLE_CURVES:
         out[key] = np.interp(PERCENT, fs.cycle_percent, sign * np.degrees(fs.column(coordinate))).tolist()
-    moments = Analyzer(model).joint_moments(fs)["total"]
-    mass = fs.body_weight / 9.80665
+    mass = fs.body_weight / abs(gravity)
     for key, _, coordinate in POWER_CURVES:
         j = fs.coordinates.index(coordinate)
         out[key] = np.interp(PERCENT, fs.cycle_percent, moments[:, j] * fs.qd[:, j] / mass).tolist()
@@ -130,16 +128,18 @@ def _figure(spec, poses, advance: float, com, neck_height: float, heel: dict, to
 def stride_measures(folder: str | Path) -> dict:
     """Everything the clinic shows of the stride in ``folder`` (a run folder), JSON-ready."""
     from sim.cas.model import CasadiModel
+    from sim.results.analysis import Analyzer
 
     run = RunFolder(folder)
     trajectory, spec = run.solution()
     model = CasadiModel(spec)
-    values, extras = stride_values(trajectory, spec, model)
+    analyzer = Analyzer(model)
+    values, extras = stride_values(trajectory, spec, model, analyzer)
     fs = extras["full_stride"]
     spread, starts = None, 1
     near = run.near_best() if run.file("near_best").exists() else []
     if near:
-        others = [stride_values(t, spec, model)[0] for t in near]
+        others = [stride_values(t, spec, model, analyzer)[0] for t in near]
         starts += len(others)
         spread = {k: float(max(v[k] for v in [values, *others]) - min(v[k] for v in [values, *others])) for k in values}
     # the timing and force targets are those of healthy running at 3.5 m/s: not applied at other speeds
@@ -147,4 +147,4 @@ def stride_measures(folder: str | Path) -> dict:
     failing = [flag["key"] for flag in evaluate(run.metrics()) if flag["ok"] is False and flag["key"] not in skipped]
     return {"folder": str(Path(folder).resolve()), "values": values, "spread": spread, "starts_at_best": starts,
             "realism_failing": failing, "realism_not_applied": list(skipped), "speed_m_s": fs.speed,
-            "curves": curves(fs, model), "frames": frames(fs, spec)}
+            "curves": curves(fs, extras["joint_moments"], spec.gravity), "frames": frames(fs, spec)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from sim.apps.clinic_answer import driver, shown, shown_change
+from sim.apps.clinic_answer import caveats_by_note, driver, shown, shown_change
 from sim.io.atomic import atomic_file
 
 COLOURS = {"healthy": "#1f4e79", "hip_flexors": "#2e8b57", "glutes": "#7b5ea7", "both": "#111111"}
@@ -74,12 +74,9 @@ def write_report(answer: dict, path: Path) -> Path:
             ax.legend(fontsize=6, loc="upper right")
     head = "Values: " + " / ".join(titles[k] for k in keys)
     left = [head, ""] + _table_lines(answer["comparison"], keys) + ["", "Loads"] + _table_lines(answer["loads"], keys)
-    by_note: dict[str, list[str]] = {}
-    for key, notes_of_stride in answer["caveats"].items():
-        for note in notes_of_stride:
-            by_note.setdefault(note, []).append(titles[key])
-    notes = [f"{', '.join(who)}: {note}" for note, who in by_note.items()]
-    sentences = [t for t in answer["text"] if ": mostly " not in t]
+    notes = [f"{', '.join(who)}: {note}" for note, who in caveats_by_note(answer)]
+    drivers = set(answer.get("drivers", []))  # the table's "mostly ..." tags say it already
+    sentences = [t for t in answer["text"] if t not in drivers]
     right = ["In plain words"] + [f"- {t}" for t in sentences] + ["", "Caveats"] + [f"- {c}" for c in notes]
     _column(fig, 0.05, 0.445, left, 72, 0.415)
     _column(fig, 0.53, 0.445, right, 72, 0.415)

@@ -125,13 +125,20 @@ def stiffness_for_thomas_angle(spec: ModelSpec, angle_deg: float) -> float:
                         xtol=1e-4))
 
 
+@lru_cache(maxsize=64)
+def _stiffness(height: float | None, mass: float | None, angle_deg: float) -> float:
+    """The knob of a Thomas angle for a runner size: the strides of a question share their angles."""
+    return stiffness_for_thomas_angle(_runner_spec(height, mass), angle_deg)
+
+
 def knobs(planned: PlannedStride, inputs: ClinicalInputs) -> dict[str, float]:
     """The stride's knob values, one-sided where the sides differ."""
-    spec = runner_spec(inputs)
+    size = subject(inputs)
     out = {}
     for i, side in enumerate(SIDES):
         angle = planned.thomas_deg[i]
-        out[f"hip_flexor_stiffness_{side}"] = 1.0 if angle is None else stiffness_for_thomas_angle(spec, angle)
+        out[f"hip_flexor_stiffness_{side}"] = 1.0 if angle is None else _stiffness(size.get("height"), size.get("mass"),
+                                                                                    angle)
         out[f"glute_strength_{side}"] = planned.glute_percent[i] / 100.0
     for name in ("hip_flexor_stiffness", "glute_strength"):
         if out[f"{name}_r"] == out[f"{name}_l"]:

@@ -195,7 +195,7 @@ def preview_answer(store: Path, grid: dict, inputs: ClinicalInputs, n_intervals:
                 own = preview_measures(store, grid, thomas[i], stride.glute_percent[i], n_intervals)
                 if own is None:
                     return None
-                mean["values"] |= {k: v for k, v in own["values"].items() if k.endswith((f"_{side}", f"_{side}_deg",
-                                                                                      f"_{side}_bw", f"_{side}_nm_per_kg"))}
+                # per-side quantities name their side as a word of the key: hip_contact_force_peak_r_bw
+                mean["values"] |= {k: v for k, v in own["values"].items() if f"_{side}_" in f"{k}_"}
         measures[stride.key] = mean
     return build_answer(inputs, measures, kind="preview")

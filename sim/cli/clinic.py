@@ -76,12 +76,9 @@ def whatif(
         d = row["digits"]
         print(f"  {row['label']}: " + ", ".join(f"{next(s['title'] for s in answer['scenarios'] if s['key'] == k)} "
                                               f"{v:.{d}f}" for k, v in row["values"].items()) + f" {row['unit']}")
-    titles = {s["key"]: s["title"] for s in answer["scenarios"]}
-    by_note: dict[str, list[str]] = {}
-    for key, notes in answer["caveats"].items():
-        for note in notes:
-            by_note.setdefault(note, []).append(titles[key])
-    for note, strides_of_note in by_note.items():
+    from sim.apps.clinic_answer import caveats_by_note
+
+    for note, strides_of_note in caveats_by_note(answer):
         print(f"Caution ({', '.join(strides_of_note)}): {note}")
     print(f"answer: {folder / 'answer.json'}\none-page report: {folder / 'report.pdf'}")
 

@@ -159,9 +159,10 @@ class Analyzer:
                 "method": "induced acceleration analysis, point constraint at the centre of pressure"}
 
 
-def analyze(fs: Trajectory, model) -> dict:
-    """All analyses of one stride, with the summary ratios the hip-extension study reads."""
-    analyzer = Analyzer(model)
+def analyze(fs: Trajectory, model, analyzer: Analyzer | None = None) -> dict:
+    """All analyses of one stride, with the summary ratios the hip-extension study reads
+    (``analyzer``: one already built for ``model``)."""
+    analyzer = analyzer or Analyzer(model)
     work = analyzer.work(fs)
     propulsion = analyzer.propulsion(fs)
     c = propulsion["contributors"]

@@ -36,40 +36,54 @@ def subtree(spec: ModelSpec, joint_name: str) -> set[str]:
     return bodies
 
 
-def _com_positions(spec: ModelSpec, q: np.ndarray, bodies: list, coordinates: list[str]) -> np.ndarray:
-    poses = body_poses(spec, dict(zip(coordinates, q, strict=True)))
-    return np.array([poses[b.name].point(b.com, FLOAT_OPS)[:2] for b in bodies])
+def joint_reactions(spec: ModelSpec, fs: Trajectory, joint_names: list[str]) -> dict[str, np.ndarray]:
+    """Nodes x 2 per joint: force (N, ground x forward, y up) the parent exerts on the child.
+
+    One pass over the nodes serves every joint: the bodies' accelerations and the muscles' path
+    points are computed once per node, then summed over each joint's subtree.
+    """
+    bodies = spec.bodies_expanded()
+    mass = np.array([spec.body_mass(b.name) for b in bodies])
+    gravity = np.array([0.0, spec.gravity])
+    below = {j: subtree(spec, j) for j in joint_names}
+    in_subtree = {j: np.array([b.name in below[j] for b in bodies]) for j in joint_names}
+    feet = {j: [s for s in ("r", "l") if f"calcn_{s}" in below[j]] for j in joint_names}
+    muscles = spec.muscles_expanded()
+    index = [fs.muscles.index(m.name) for m in muscles]
+    out = {j: np.zeros((fs.n_nodes, 2)) for j in joint_names}
+
+    def centres(q: np.ndarray) -> np.ndarray:
+        poses = body_poses(spec, dict(zip(fs.coordinates, q, strict=True)))
+        return np.array([poses[b.name].point(b.com, FLOAT_OPS)[:2] for b in bodies])
+
+    for k in range(fs.n_nodes):
+        q, qd, qdd = fs.q[k], fs.qd[k], fs.qdd[k]
+        ahead, here, behind = (centres(q + qd * t + 0.5 * qdd * t * t) for t in (_STEP, 0.0, -_STEP))
+        inertial = mass[:, None] * ((ahead - 2.0 * here + behind) / _STEP ** 2 - gravity)
+        poses = body_poses(spec, dict(zip(fs.coordinates, q, strict=True)))
+        paths = [[(p.body, np.array(poses[p.body].point(p.location, FLOAT_OPS))) for p in m.path] for m in muscles]
+        for j in joint_names:
+            force = inertial[in_subtree[j]].sum(axis=0)
+            for side in feet[j]:
+                force -= fs.grf[side][k, :2]
+            for path, column in zip(paths, index, strict=True):
+                for (body_a, a), (body_b, b) in zip(path[:-1], path[1:], strict=True):
+                    inside_a = body_a in below[j]
+                    if inside_a != (body_b in below[j]):  # the segment crosses the boundary: it pulls the inner end out
+                        inner, outer = (a, b) if inside_a else (b, a)
+                        # the path runs in 3D (lateral offsets): the sagittal components of its 3D direction
+                        force -= fs.muscle_force[k, column] * ((outer - inner) / np.linalg.norm(outer - inner))[:2]
+            out[j][k] = force
+    return out
 
 
 def joint_reaction(spec: ModelSpec, fs: Trajectory, joint_name: str) -> np.ndarray:
     """Nodes x 2: force (N, ground x forward, y up) the parent exerts on the child at ``joint_name``."""
-    below = subtree(spec, joint_name)
-    bodies = [b for b in spec.bodies_expanded() if b.name in below]
-    mass = np.array([spec.body_mass(b.name) for b in bodies])
-    gravity = np.array([0.0, spec.gravity])
-    sides = {s for s in ("r", "l") if any(b.name.endswith(f"_{s}") and b.name.startswith("calcn") for b in bodies)}
-    muscles = spec.muscles_expanded()
-    index = {name: i for i, name in enumerate(fs.muscles)}
-    out = np.zeros((fs.n_nodes, 2))
-    for k in range(fs.n_nodes):
-        q, qd, qdd = fs.q[k], fs.qd[k], fs.qdd[k]
-        ahead, here, behind = (_com_positions(spec, q + qd * t + 0.5 * qdd * t * t, bodies, fs.coordinates)
-                               for t in (_STEP, 0.0, -_STEP))
-        acceleration = (ahead - 2.0 * here + behind) / _STEP ** 2
-        force = (mass[:, None] * (acceleration - gravity)).sum(axis=0)
-        for side in sides:
-            force -= fs.grf[side][k, :2]
-        poses = body_poses(spec, dict(zip(fs.coordinates, q, strict=True)))
-        for m in muscles:
-            tension = fs.muscle_force[k, index[m.name]]
-            points = [(p.body in below, np.array(poses[p.body].point(p.location, FLOAT_OPS))) for p in m.path]
-            for (inside_a, a), (inside_b, b) in zip(points[:-1], points[1:], strict=True):
-                if inside_a != inside_b:  # the segment crosses the boundary: it pulls the inner end outwards
-                    inner, outer = (a, b) if inside_a else (b, a)
-                    # the path runs in 3D (lateral offsets): its sagittal components of the 3D direction
-                    force -= tension * ((outer - inner) / np.linalg.norm(outer - inner))[:2]
-        out[k] = force
-    return out
+    return joint_reactions(spec, fs, [joint_name])[joint_name]
+
+
+def _joint_of(spec: ModelSpec, child: str) -> str:
+    return next(j.name for j in spec.joints_expanded() if j.child == child)
 
 
 def lumbar_loads(spec: ModelSpec, fs: Trajectory) -> dict[str, np.ndarray]:
@@ -79,18 +93,14 @@ def lumbar_loads(spec: ModelSpec, fs: Trajectory) -> dict[str, np.ndarray]:
     Anterior shear: the forward component (torso frame) of the force the trunk exerts on the
     pelvis, the load that would slide L5 forward over S1.
     """
-    joint = next(j for j in spec.joints_expanded() if j.child == "torso")
-    on_torso = joint_reaction(spec, fs, joint.name)
+    return _in_trunk_frame(spec, fs, joint_reaction(spec, fs, _joint_of(spec, "torso")))
+
+
+def _in_trunk_frame(spec: ModelSpec, fs: Trajectory, on_torso: np.ndarray) -> dict[str, np.ndarray]:
     angle = np.array([body_poses(spec, dict(zip(fs.coordinates, q, strict=True)))["torso"].angle for q in fs.q])
     axis_up = np.column_stack([-np.sin(angle), np.cos(angle)])
     axis_forward = np.column_stack([np.cos(angle), np.sin(angle)])
     return {"compression": (on_torso * axis_up).sum(axis=1), "anterior_shear": -(on_torso * axis_forward).sum(axis=1)}
-
-
-def hip_contact_force(spec: ModelSpec, fs: Trajectory, side: str) -> np.ndarray:
-    """Magnitude (N) of the hip joint's reaction on ``side``: the joint contact force of a rigid joint."""
-    joint = next(j for j in spec.joints_expanded() if j.child == f"femur_{side}")
-    return np.linalg.norm(joint_reaction(spec, fs, joint.name), axis=1)
 
 
 def clinical_loads(spec: ModelSpec, fs: Trajectory, knee_moment: dict[str, np.ndarray]) -> dict[str, float]:
@@ -100,12 +110,14 @@ def clinical_loads(spec: ModelSpec, fs: Trajectory, knee_moment: dict[str, np.nd
     angle), as :meth:`sim.results.analysis.Analyzer.joint_moments` gives it; only its peak is read.
     """
     bw = fs.body_weight
-    lumbar = lumbar_loads(spec, fs)
+    joints = {"torso": _joint_of(spec, "torso"), **{side: _joint_of(spec, f"femur_{side}") for side in ("r", "l")}}
+    reactions = joint_reactions(spec, fs, list(joints.values()))
+    lumbar = _in_trunk_frame(spec, fs, reactions[joints["torso"]])
     out = {"l5s1_compression_peak_bw": float(lumbar["compression"].max() / bw),
            "l5s1_anterior_shear_peak_bw": float(lumbar["anterior_shear"].max() / bw)}
     mass = bw / abs(spec.gravity)
     for side in ("r", "l"):
-        out[f"hip_contact_force_peak_{side}_bw"] = float(hip_contact_force(spec, fs, side).max() / bw)
+        out[f"hip_contact_force_peak_{side}_bw"] = float(np.linalg.norm(reactions[joints[side]], axis=1).max() / bw)
         # the knee is extended by a negative knee_angle moment: the peak extensor moment per kg
         out[f"knee_extensor_moment_peak_{side}_nm_per_kg"] = float(-knee_moment[side].min() / mass)
         j = fs.muscles.index(f"hamstrings_{side}")
