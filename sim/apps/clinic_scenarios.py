@@ -169,22 +169,21 @@ def solve_strides(store: Path, inputs: ClinicalInputs, n_intervals: int, starts:
     from sim.stride.problem import formulation
 
     planned = [p for p in plan(inputs) if only is None or p.key in only]
+    size = subject(inputs)
+    # the runner's scaled model is in the fingerprint: strides of another size never match it
+    current = fingerprint(runner_spec(inputs), formulation())
     folders = {}
     for k, stride in enumerate(planned):
         folder = store / "strides" / stride_name(stride, inputs, n_intervals)
         folders[stride.key] = folder
         step = {"step": f"stride {k + 1} of {len(planned)}: {stride.title.lower()}", "steps_done": k,
                 "steps_total": len(planned)}
-        current = fingerprint(runner_spec(inputs), formulation())
         if RunFolder(folder).holds_result() and RunFolder(folder).fingerprint() == current:
             progress({**step, "message": "reusing a solved stride"})
             continue
         values = knobs(stride, inputs)
-        size = subject(inputs)
         stored = [(f, c) for f, c in stored_strides(store / "strides", current)
-                  if c.get("symmetric", True) == stride.symmetric and c.get("n_intervals") == n_intervals
-                  and (c.get("subject") or {}).get("height") == size.get("height")
-                  and (c.get("subject") or {}).get("mass") == size.get("mass")]
+                  if c.get("symmetric", True) == stride.symmetric and c.get("n_intervals") == n_intervals]
         guess = nearest(stored, values, inputs.speed_m_s)
         config = make_config(name=stride.key, speed=inputs.speed_m_s, n_intervals=n_intervals, knobs=values,
                              symmetric=stride.symmetric, starts=starts, guess=str(guess) if guess else "data",
