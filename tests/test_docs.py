@@ -41,9 +41,11 @@ def test_validation_table_is_regenerated_from_a_run_folder(tmp_path):
     assert written == [docs / "validation.md"]
     assert "an old table" not in text and "Prose that stays." in text and text.endswith("More prose.\n")
     row = next(line for line in text.splitlines() if line.startswith("| cadence"))
-    assert row.endswith("| 178 |")  # the run's value, rounded as shown
-    assert "| knee flexion | 12.3 |" in text and "| duty factor | 0.30-0.40 | 0.34 |" in text
-    assert "| coordinates on their optimization bound | none | none |" in text
+    assert row.endswith("| 178 (met) |")  # the run's value, rounded as shown, judged against its target
+    assert "| knee flexion | at most 15 | 12.3 (met) |" in text
+    assert "| duty factor | 0.30-0.40 | 0.29-0.36 | 0.34 (met) |" in text
+    assert "| coordinates on their optimization bound | none |  | none (met) |" in text
+    assert "| peak vertical GRF (BW) | 2.2-3.0 | 2.25-2.43 | - |" in text  # not in this run's metrics
 
 
 def test_a_page_without_markers_is_left_alone(tmp_path):

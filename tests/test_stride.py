@@ -44,7 +44,7 @@ def test_coarse_stride_converges_to_running(coarse_run):
 def test_multi_start_keeps_the_lowest_cost_running_stride(coarse_run):
     out, status = coarse_run
     starts = status["starts"]
-    assert [r["start"] for r in starts] == ["data", "data x0.9 stride time", "data x1.1 stride time"]
+    assert [r["start"] for r in starts] == ["data", "data x0.85 stride time", "data x1.15 stride time"]
     chosen = [r for r in starts if r["chosen"]]
     assert len(chosen) == 1
     running = [r for r in starts if r["gait"] == "running" and r["ipopt_status"] == "Solve_Succeeded"]
@@ -59,7 +59,7 @@ def test_start_plan_follows_the_configured_guess(tmp_path):
     from sim.run.starts import start_plan
 
     assert start_plan(make_config(starts=1)) == [("data", 1.0)]
-    assert [s for _, s in start_plan(make_config(starts=4))] == [1.0, 0.9, 1.1, 0.95]
+    assert [s for _, s in start_plan(make_config(starts=4))] == [1.0, 0.85, 1.15, 0.9]
     assert start_plan(make_config(guess="random", starts=2)) == [("random", None), ("data", 1.0)]
     with pytest.raises(ModelSpecError, match="starts"):
         make_config(starts=0)
@@ -76,7 +76,7 @@ def test_warm_started_multi_start_also_tries_the_measured_stride(coarse_run, spe
     plan = start_plan(config)
     guesses = [make_guess(problem, config, spec, stride_time_scale=scale) for _, scale in plan]
     assert plan[0][1] is None and guesses[0].info["source"] == str(out)
-    assert [g.info.get("stride_time_scale") for g in guesses[1:]] == [1.0, 0.9]
+    assert [g.info.get("stride_time_scale") for g in guesses[1:]] == [1.0, 0.85]
 
 
 def test_time_scaled_data_guess_keeps_the_path_and_scales_speeds(spec):
@@ -220,13 +220,16 @@ def test_warm_start_from_a_run_folder(coarse_run, tmp_path):
 
 def test_a_solved_stride_warm_starts_where_it_left_off(coarse_run, spec):
     """A complete guess (a solution) is barely pushed into the interior of the bounds, so
-    re-solving the same problem from its own solution takes a handful of iterations."""
+    re-solving the same problem from its own solution takes a fraction of the cold solve's
+    iterations (the no-skid limit, active at touchdown, keeps IPOPT from stopping at once)."""
     from sim.results.runfolder import RunFolder
 
     solution, solved_spec = RunFolder(coarse_run[0]).solution()
     problem = StrideProblem(solved_spec, n_intervals=20)
     again = problem.solve(3.5, guess=solution.as_guess(), print_level=0)
-    assert again.report.converged and again.report.iterations <= 20, (again.report.status, again.report.iterations)
+    cold = next(r["iterations"] for r in coarse_run[1]["starts"] if r["chosen"])
+    assert again.report.converged and again.report.iterations <= 0.5 * cold, (again.report.status,
+                                                                              again.report.iterations, cold)
     angles = [i for i, c in enumerate(COORDINATES) if c not in ("pelvis_tx", "pelvis_ty")]
     rms_deg = np.degrees(np.sqrt(np.mean((again.trajectory.q[:, angles] - solution.q[:, angles]) ** 2)))
     assert rms_deg < 1.0  # the same stride, not a jump to another local optimum
@@ -371,10 +374,13 @@ def test_foot_slip_term_is_optional_and_reported(spec):
 
 
 def test_no_skid_limit_is_a_labelled_path_constraint(spec):
-    """The diagnostic no-skid limit adds one inequality per contact sphere and node, labelled
+    """The no-skid limit (on by default) adds one inequality per contact sphere and node, labelled
     for failure diagnostics, and is part of the recorded formulation."""
-    plain = StrideProblem(spec, n_intervals=5)
+    from sim.stride.problem import DEFAULT_MAX_LOADED_SLIP
+
+    plain = StrideProblem(spec, n_intervals=5, max_loaded_slip=None)
     limited = StrideProblem(spec, n_intervals=5, max_loaded_slip=0.5)
+    assert StrideProblem(spec, n_intervals=5).formulation["max_loaded_slip"] == DEFAULT_MAX_LOADED_SLIP
     n_spheres = len(limited.model.spheres)
     assert limited.transcription.n_g - plain.transcription.n_g == 6 * n_spheres
     labels = limited.constraint_labels

@@ -23,12 +23,12 @@ _GLUTE_HELP = "Gluteus maximus strength in percent of normal (100 = normal; 60 =
 
 #: every input, in display order: label, unit, range, default, step, help, group and marks
 FIELDS: dict[str, dict[str, Any]] = {
-    "thomas_angle_right_deg": {"label": "Thomas-test angle, right", "unit": "deg", "minimum": -30.0, "maximum": 20.0,
+    "thomas_angle_right_deg": {"label": "Thomas-test angle, right", "unit": "deg", "minimum": -13.5, "maximum": 20.0,
                                "default": HEALTHY_THOMAS_DEG, "step": 0.5, "help": _THOMAS_HELP, "group": "right"},
     "glute_strength_right_percent": {"label": "Gluteus maximus strength, right", "unit": "%", "minimum": 10.0,
                                      "maximum": 100.0, "default": 100.0, "step": 1.0, "help": _GLUTE_HELP,
                                      "group": "right"},
-    "thomas_angle_left_deg": {"label": "Thomas-test angle, left", "unit": "deg", "minimum": -30.0, "maximum": 20.0,
+    "thomas_angle_left_deg": {"label": "Thomas-test angle, left", "unit": "deg", "minimum": -13.5, "maximum": 20.0,
                               "default": HEALTHY_THOMAS_DEG, "step": 0.5, "help": _THOMAS_HELP, "group": "left"},
     "glute_strength_left_percent": {"label": "Gluteus maximus strength, left", "unit": "%", "minimum": 10.0,
                                     "maximum": 100.0, "default": 100.0, "step": 1.0, "help": _GLUTE_HELP,

@@ -93,7 +93,7 @@ def solve_answer(store: str | Path, payload: dict, n_intervals: int, starts: int
 # ---------------------------------------------------------------------- the preview grid
 #: Thomas angles (deg) and gluteus strengths (%) of the pre-solved grid: symmetric, 3.5 m/s,
 #: the generic runner; the grid spans the inputs' ranges so that every preview interpolates
-PREVIEW_GRID = {"thomas_angle_deg": [-30.0, -11.9, 0.0, 10.0, 20.0], "glute_strength_percent": [10.0, 55.0, 100.0],
+PREVIEW_GRID = {"thomas_angle_deg": [-13.5, -11.9, 0.0, 10.0, 20.0], "glute_strength_percent": [10.0, 55.0, 100.0],
                 "speed_m_s": 3.5}
 
 

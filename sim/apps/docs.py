@@ -16,40 +16,58 @@ from pathlib import Path
 from sim.io.atomic import write_text
 from sim.results.runfolder import RunFolder
 
-#: (label, target or measured value, metrics.json key, format)
+#: the measured runner's mean pelvic tilt and lumbar extension (Hamner subject, deg): targets are set around them
+MEASURED_TILT_DEG, MEASURED_LUMBAR_DEG = -1.5, -7.5
+
+
+def _within(low: float, high: float):
+    return lambda *v: low <= v[0] <= high
+
+
+#: (label, target, measured runner, metrics.json key(s), format, check of the target or None)
 VALIDATION_ROWS = [
-    ("cadence (steps/min)", "160-185 (measured 167-185)", "cadence_steps_per_min", "{:.0f}"),
-    ("duty factor", "0.30-0.40", "duty_factor", "{:.2f}"),
-    ("flight phase", "yes", "flight_phase", "{}"),
-    ("contact / flight time per step (s)", "measured 0.25 / 0.10", ("contact_time_s", "flight_time_s"),
-     "{:.2f} / {:.2f}"),
-    ("peak vertical GRF (BW)", "2.2-3.0 (measured 2.25-2.43)", "peak_vertical_grf_bw", "{:.2f}"),
-    ("braking / propulsive peak (BW)", "measured 0.24-0.37 / 0.29-0.38", ("peak_braking_grf_bw",
-                                                                         "peak_propulsive_grf_bw"), "{:.2f} / {:.2f}"),
-    ("braking then propulsion", "yes", "braking_before_propulsion", "{}"),
-    ("peak swing knee flexion (deg)", "> 90 (measured 100-109)", "peak_swing_knee_flexion_deg", "{:.0f}"),
-    ("knee flexion at initial contact (deg)", "measured 16-23", "knee_flexion_at_contact_deg", "{:.0f}"),
-    ("peak stance knee flexion (deg)", "measured 48-59", "peak_stance_knee_flexion_deg", "{:.0f}"),
-    ("hip extension at toe-off (deg)", "measured 23-29", "hip_extension_at_toe_off_deg", "{:.1f}"),
-    ("thigh angle at toe-off (deg behind vertical)", "measured 27-33", "thigh_extension_at_toe_off_deg", "{:.1f}"),
-    ("peak hip extension (deg); % of cycle after toe-off", "measured 27-30; 5-7 %",
-     ("peak_hip_extension_deg", "peak_hip_extension_after_toe_off_percent"), "{:.1f}; {:.0f} %"),
-    ("right toe-off (% of cycle)", "measured 36", "right_toe_off_percent", "{:.0f}"),
-    ("mean pelvic tilt / lumbar extension (deg)", "measured -3..0 / -6..-9",
-     ("pelvic_tilt_mean_deg", "lumbar_extension_mean_deg"), "{:.1f} / {:.1f}"),
-    ("lumbar extension range (deg)", "measured 14-18", "lumbar_extension_range_deg", "{:.1f}"),
-    ("trunk forward lean (deg)", "measured 6-11 (Teng & Powers 2014: 7.3 +/- 3.6)", "trunk_forward_lean_mean_deg",
-     "{:.1f}"),
-    ("fastest slide of a loaded foot (m/s)", "measured heel about 0.7-0.9 at touchdown",
-     "loaded_foot_slip.peak_m_per_s", "{:.1f}"),
-    ("muscles above their maximal force passively", "none", "analysis.passive.muscles_passive_above_max_isometric",
-     "{}"),
-    ("passive share of muscle positive work", "", "analysis.passive.passive_share_of_muscle_positive_work", "{:.0%}"),
-    ("coordinates on their optimization bound", "none", "coordinates_at_range_limit", "{}"),
+    ("cadence (steps/min)", "160-185", "167-185 (3.9 m/s)", "cadence_steps_per_min", "{:.0f}", _within(160, 185)),
+    ("duty factor", "0.30-0.40", "0.29-0.36", "duty_factor", "{:.2f}", _within(0.30, 0.40)),
+    ("flight phase", "yes", "yes", "flight_phase", "{}", lambda v: bool(v)),
+    ("contact / flight time per step (s)", "", "0.25 / 0.10", ("contact_time_s", "flight_time_s"),
+     "{:.2f} / {:.2f}", None),
+    ("peak vertical GRF (BW)", "2.2-3.0", "2.25-2.43", "peak_vertical_grf_bw", "{:.2f}", _within(2.2, 3.0)),
+    ("braking peak (BW)", "0.15-0.6, no spike", "0.24-0.37", "peak_braking_grf_bw", "{:.2f}", _within(0.15, 0.6)),
+    ("propulsive peak (BW)", "", "0.29-0.38", "peak_propulsive_grf_bw", "{:.2f}", None),
+    ("braking then propulsion", "yes", "yes", "braking_before_propulsion", "{}", lambda v: bool(v)),
+    ("knee flexion at initial contact (deg)", "5-30", "16-23", "knee_flexion_at_contact_deg", "{:.0f}",
+     _within(5, 30)),
+    ("peak stance knee flexion (deg)", "at most about 58", "48-59", "peak_stance_knee_flexion_deg", "{:.0f}",
+     _within(0, 59)),
+    ("peak swing knee flexion (deg)", "90-130", "100-109", "peak_swing_knee_flexion_deg", "{:.0f}",
+     _within(90, 130)),
+    ("hip extension at toe-off (deg)", "", "23-29", "hip_extension_at_toe_off_deg", "{:.1f}", None),
+    ("thigh angle at toe-off (deg behind vertical)", "20-38", "27-33", "thigh_extension_at_toe_off_deg", "{:.1f}",
+     _within(20, 38)),
+    ("peak hip extension (deg); % of cycle after toe-off", "within 10 % after toe-off", "27-30; 5-7 %",
+     ("peak_hip_extension_deg", "peak_hip_extension_after_toe_off_percent"), "{:.1f}; {:.0f} %",
+     lambda _, after: 0 <= after <= 10),
+    ("right toe-off (% of cycle)", "", "36", "right_toe_off_percent", "{:.0f}", None),
+    ("mean pelvic tilt (deg; + posterior)", "within 8 of the measured", "-3..0", "pelvic_tilt_mean_deg", "{:.1f}",
+     _within(MEASURED_TILT_DEG - 8, MEASURED_TILT_DEG + 8)),
+    ("mean lumbar extension (deg)", "measured-like (within 8)", "-6..-9", "lumbar_extension_mean_deg", "{:.1f}",
+     _within(MEASURED_LUMBAR_DEG - 8, MEASURED_LUMBAR_DEG + 8)),
+    ("lumbar extension range (deg)", "at least 6", "14-18", "lumbar_extension_range_deg", "{:.1f}",
+     lambda v: v >= 6),
+    ("trunk forward lean (deg)", "2-15", "6-11 (Teng & Powers 2014: 7.3 +/- 3.6)", "trunk_forward_lean_mean_deg",
+     "{:.1f}", _within(2, 15)),
+    ("fastest slide of a loaded foot (m/s)", "at most 1.5", "heel about 0.7-0.9 at touchdown",
+     "loaded_foot_slip.peak_m_per_s", "{:.1f}", lambda v: v <= 1.5),
+    ("muscles above their maximal force passively", "none", "", "analysis.passive.muscles_passive_above_max_isometric",
+     "{}", lambda v: not v),
+    ("passive share of muscle positive work", "", "", "analysis.passive.passive_share_of_muscle_positive_work",
+     "{:.0%}", None),
+    ("coordinates on their optimization bound", "none", "", "coordinates_at_range_limit", "{}", lambda v: not v),
 ]
-RMS_ROWS = [("pelvis tilt", "pelvis_tilt_deg"), ("lumbar extension", "lumbar_extension_deg"),
-            ("hip flexion", "hip_flexion_r_deg"), ("knee flexion", "knee_angle_r_deg"),
-            ("ankle dorsiflexion", "ankle_angle_r_deg")]
+#: (label, metrics key, RMS target in deg)
+RMS_ROWS = [("pelvis tilt", "pelvis_tilt_deg", 6.0), ("lumbar extension", "lumbar_extension_deg", 6.0),
+            ("hip flexion", "hip_flexion_r_deg", 10.0), ("knee flexion", "knee_angle_r_deg", 15.0),
+            ("ankle dorsiflexion", "ankle_angle_r_deg", 10.0)]
 
 
 def _get(data: dict, key: str):
@@ -58,42 +76,72 @@ def _get(data: dict, key: str):
     return data
 
 
-def _cell(metrics: dict, key, fmt: str) -> str:
-    keys = key if isinstance(key, tuple) else (key,)
+def _values(metrics: dict, key) -> list | None:
     try:
-        values = [_get(metrics, k) for k in keys]
+        return [_get(metrics, k) for k in (key if isinstance(key, tuple) else (key,))]
     except KeyError:
+        return None
+
+
+def _cell(metrics: dict, key, fmt: str, check=None) -> str:
+    values = _values(metrics, key)
+    if values is None:
         return "-"
-    values = [(", ".join(v) or "none") if isinstance(v, list) else
-              (", ".join(f"{c} ({s})" for c, s in v.items()) or "none") if isinstance(v, dict) else
-              ("yes" if v else "no") if isinstance(v, bool) else v for v in values]
-    return fmt.format(*values)
+    shown = [(", ".join(v) or "none") if isinstance(v, list) else
+             (", ".join(f"{c} ({s})" for c, s in v.items()) or "none") if isinstance(v, dict) else
+             ("yes" if v else "no") if isinstance(v, bool) else v for v in values]
+    text = fmt.format(*shown)
+    if check is None:
+        return text
+    return f"{text} {'(met)' if check(*values) else '**(missed)**'}"
 
 
-def validation_table(run: RunFolder) -> str:
-    """The baseline against the targets, its fit to the measured runner and its OpenSim residuals."""
-    metrics, status = run.metrics(), run.status()
-    lines = [f"Run folder `{run.path.name}`: {status['ipopt_status']}, {status['iterations']} iterations, "
-             f"objective {status['objective']:.4f}, {status['gait']['label']}.", "",
-             "| feature | target or measured runner | baseline |", "|---|---|---|"]
-    lines += [f"| {label} | {target} | {_cell(metrics, key, fmt)} |" for label, target, key, fmt in VALIDATION_ROWS]
-    rms = metrics.get("rms_vs_measured", {})
+def validation_table(run: RunFolder, fine: RunFolder | None = None) -> str:
+    """The baseline (and, given, the same stride on a finer mesh) against the targets, its fit to
+    the measured runner and its OpenSim residuals."""
+    runs = [run] + ([fine] if fine is not None else [])
+    metrics = [r.metrics() for r in runs]
+    lines, heads = [], []
+    for r in runs:
+        status, n = r.status(), r.config().get("n_intervals")
+        heads.append(f"{n} intervals" if n else r.path.name)
+        lines.append(f"Run folder `{r.path.name}` ({heads[-1]}): {status['ipopt_status']}, {status['iterations']} "
+                     f"iterations, objective {status['objective']:.4f}, {status['gait']['label']}"
+                     + (f"; {_starts_line(status)}" if status.get("starts") else "") + ".")
+    lines += ["", "| feature | target | measured runner | " + " | ".join(heads) + " |",
+              "|---|---|---|" + "---|" * len(runs)]
+    for label, target, measured, key, fmt, check in VALIDATION_ROWS:
+        cells = " | ".join(_cell(m, key, fmt, check) for m in metrics)
+        lines.append(f"| {label} | {target} | {measured} | {cells} |")
+    rms = metrics[0].get("rms_vs_measured", {})
     lines += ["", f"RMS difference from the measured runner over the gait cycle ({rms.get('measured_cycles', '?')} "
               f"cycles at {rms.get('measured_speed_m_per_s', '?')} m/s):", "",
-              "| angle | RMS (deg) |", "|---|---|"]
-    lines += [f"| {label} | {rms[key]:.1f} |" for label, key in RMS_ROWS if key in rms]
+              "| angle | target (deg) | " + " | ".join(heads) + " |", "|---|---|" + "---|" * len(runs)]
+    for label, key, limit in RMS_ROWS:
+        if key in rms:
+            cells = " | ".join(f"{m['rms_vs_measured'][key]:.1f} "
+                               f"{'(met)' if m['rms_vs_measured'][key] <= limit else '**(missed)**'}" for m in metrics)
+            lines.append(f"| {label} | at most {limit:g} | {cells} |")
     if "grf_vertical_bw" in rms:
-        lines.append(f"| vertical / fore-aft GRF (BW) | {rms['grf_vertical_bw']:.2f} / {rms['grf_horizontal_bw']:.2f} |")
-    residuals = metrics.get("opensim_pelvis_residuals")
+        cells = " | ".join(f"{m['rms_vs_measured']['grf_vertical_bw']:.2f} / "
+                           f"{m['rms_vs_measured']['grf_horizontal_bw']:.2f}" for m in metrics)
+        lines.append(f"| vertical / fore-aft GRF (BW) | | {cells} |")
+    residuals = metrics[0].get("opensim_pelvis_residuals")
     if residuals:
         node = residuals["collocation_nodes"]["max"]
         files = residuals["inverse_dynamics_tool_on_files"]["rms"]
-        lines += ["", "OpenSim's inverse dynamics on this stride (pelvis residuals; forces / body weight, moment / "
-                  "(body weight x height)): at the collocation nodes at most "
+        lines += ["", f"OpenSim's inverse dynamics on the {heads[0]} stride (pelvis residuals; forces / body weight, "
+                  "moment / (body weight x height)): at the collocation nodes at most "
                   f"{max(node.values()):.1e}; OpenSim's InverseDynamicsTool on the written files, RMS "
                   f"{files['pelvis_tx']:.3f} / {files['pelvis_ty']:.3f} / {files['pelvis_tilt']:.3f} "
                   "(fore-aft / vertical / tilt)."]
     return "\n".join(lines)
+
+
+def _starts_line(status: dict) -> str:
+    starts = status["starts"]
+    reached = sum(1 for s in starts if s.get("chosen") or s.get("near_best"))
+    return f"{reached} of {len(starts)} starts reached the best cost (within 1 %)"
 
 
 def study_table(sweep_dir: Path) -> str:
@@ -138,10 +186,14 @@ def replace_block(page: Path, name: str, content: str) -> bool:
     return True
 
 
-def regenerate(run: Path | None = None, sweep: Path | None = None, docs: Path = Path("docs")) -> list[Path]:
-    """Regenerate the tables from ``run`` (validation) and ``sweep`` (study); return the pages written."""
+def regenerate(run: Path | None = None, sweep: Path | None = None, docs: Path = Path("docs"),
+               fine: Path | None = None) -> list[Path]:
+    """Regenerate the tables from ``run`` (validation; ``fine``: the same stride on a finer mesh) and
+    ``sweep`` (study); return the pages written."""
     written = []
-    if run is not None and replace_block(docs / "validation.md", "validation", validation_table(RunFolder(run).check())):
+    fine_run = RunFolder(fine).check() if fine is not None else None
+    if run is not None and replace_block(docs / "validation.md", "validation",
+                                         validation_table(RunFolder(run).check(), fine_run)):
         written.append(docs / "validation.md")
     if sweep is not None and replace_block(docs / "study.md", "study", study_table(Path(sweep))):
         written.append(docs / "study.md")

@@ -63,8 +63,10 @@ def build_model_folder(spec: ModelSpec, report: ScalingReport, out_dir: str | Pa
         "osim_check": {"bodies": len(read_back["bodies"]), "muscles": len(read_back["muscles"]),
                        "markers": len(read_back["markers"]), "forces": read_back["n_forces"]},
         "thomas_test": {"knee_flexion_deg": thomas[0]["knee_flexion_deg"],
-                        "criterion": "hip angle where the passive hip-flexion moment balances the hanging "
-                                     "leg's weight (pelvis at neutral tilt, muscles relaxed)",
+                        "pelvic_tilt_deg": thomas[0]["pelvic_tilt_deg"],
+                        "criterion": "thigh-to-table angle where the passive hip-flexion moment balances the "
+                                     "hanging leg's weight (pelvis tilted posteriorly as in the clinical test, "
+                                     "muscles relaxed)",
                         "rows": [{"hip_flexor_stiffness": t["hip_flexor_stiffness"],
                                   "thomas_angle_deg": round(t["thomas_angle_deg"], 2),
                                   "resting_moment_Nm": round(t["resting_moment"], 2),
@@ -85,11 +87,13 @@ def describe(summary: dict) -> str:
                      f"(generic {s['marker_rms_generic'] * 1e3:.1f} mm; after OpenSim marker placement "
                      f"{s['placement_rms'] * 1e3:.1f} mm)")
     lines.append("segment scale factors: " + ", ".join(f"{k} {v:.3f}" for k, v in s["factors"].items()))
-    lines.append(f"Thomas test (knee {summary['thomas_test']['knee_flexion_deg']:.0f} deg flexed):")
+    t = summary["thomas_test"]
+    lines.append(f"Thomas test (knee {t['knee_flexion_deg']:.1f} deg flexed, pelvis tilted "
+                 f"{t['pelvic_tilt_deg']:.0f} deg posteriorly):")
     for row in summary["thomas_test"]["rows"]:
         verdict = "POSITIVE (thigh above table)" if row["positive"] else "negative"
         lines.append(f"  hip_flexor_stiffness {row['hip_flexor_stiffness']:.1f}: rest at "
-                     f"{row['thomas_angle_deg']:+.1f} deg hip flexion ({verdict}), "
+                     f"{row['thomas_angle_deg']:+.1f} deg thigh to table ({verdict}), "
                      f"{row['resting_moment_Nm']:.1f} N m")
     return "\n".join(lines)
 

@@ -1,11 +1,11 @@
-"""Diagnostic strides of model variants the realism work weighs (never results):
-``python -m sim.apps.realism_diagnostics OUT [--capsule-hip] [--viscous-friction V] [--max-loaded-slip V] [--starts N]``.
+"""Diagnostic strides of model and formulation variants the realism work weighs (never results):
+``python -m sim.apps.realism_diagnostics OUT [--viscous-friction V] [--friction MU]
+[--transition-velocity V] [--max-loaded-slip V|none] [--effort uniform|volume] [--weight GOAL=W] [--starts N]``.
 
-``--capsule-hip``: the iliopsoas at the rigid-tendon rule and the hip's passive extension stop
-fitted to Riener & Edrich (1999) (:func:`sim.calibration.passive_hip.fit_hip_capsule`);
-``--viscous-friction``: the contact's viscous friction coefficient (s/m); ``--max-loaded-slip``:
-the no-skid limit (m/s); ``--weight GOAL=W``: a goal weight (e.g. ``metabolic=1``). Prints the
-features docs/validation.md compares.
+Each option changes one thing of the default model or formulation: the contact's viscous
+friction (s/m), its Coulomb coefficient, its stick-slip transition speed (m/s), the no-skid
+limit of a loaded foot (m/s; ``none`` removes it), the effort measure, a goal weight (e.g.
+``metabolic=0.1``). Prints the features docs/validation.md compares.
 """
 
 from __future__ import annotations
@@ -19,27 +19,32 @@ FEATURES = ["cadence_steps_per_min", "duty_factor", "peak_vertical_grf_bw", "pea
             "trunk_forward_lean_mean_deg"]
 
 
-def variant(capsule_hip: bool = False, viscous_friction: float | None = None):
-    """The model of the variant."""
+def variant(viscous_friction: float | None = None, friction: float | None = None,
+            transition_velocity: float | None = None):
+    """The default model with the contact changes of the variant."""
     from sim.model.spec import load_spec
 
     spec = load_spec()
-    if capsule_hip:
-        from sim.calibration.passive_hip import fit_hip_capsule
-        from sim.calibration.rules import iliopsoas_by_the_rigid_tendon_rule
+    contact = {key: value for key, value in (("viscous_friction", viscous_friction),
+                                             ("static_friction", friction), ("dynamic_friction", friction),
+                                             ("transition_velocity", transition_velocity)) if value is not None}
+    return spec.model_copy(update={"contact": spec.contact.model_copy(update=contact)})
 
-        spec = fit_hip_capsule(iliopsoas_by_the_rigid_tendon_rule(spec))
-    if viscous_friction is not None:
-        spec = spec.model_copy(update={"contact": spec.contact.model_copy(update={"viscous_friction": viscous_friction})})
-    return spec
+
+def _slip(value: str) -> float | None:
+    return None if value.lower() == "none" else float(value)
 
 
 def main() -> None:
+    from sim.stride.problem import DEFAULT_EFFORT, DEFAULT_MAX_LOADED_SLIP
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
-    parser.add_argument("--capsule-hip", action="store_true")
     parser.add_argument("--viscous-friction", type=float)
-    parser.add_argument("--max-loaded-slip", type=float)
+    parser.add_argument("--friction", type=float)
+    parser.add_argument("--transition-velocity", type=float)
+    parser.add_argument("--max-loaded-slip", type=_slip, default=DEFAULT_MAX_LOADED_SLIP)
+    parser.add_argument("--effort", choices=["uniform", "volume"], default=DEFAULT_EFFORT)
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--n-intervals", type=int, default=50)
     parser.add_argument("--weight", action="append", default=[], metavar="GOAL=W",
@@ -51,8 +56,9 @@ def main() -> None:
     from sim.stride.problem import StrideProblem
 
     weights = {name: float(value) for name, _, value in (w.partition("=") for w in args.weight)}
-    problem = StrideProblem(variant(args.capsule_hip, args.viscous_friction), n_intervals=args.n_intervals,
-                            max_loaded_slip=args.max_loaded_slip, weights=weights)
+    spec = variant(args.viscous_friction, args.friction, args.transition_velocity)
+    problem = StrideProblem(spec, n_intervals=args.n_intervals, max_loaded_slip=args.max_loaded_slip,
+                            weights=weights, effort=args.effort)
     status = run_stride(make_config(n_intervals=args.n_intervals, starts=args.starts), args.out, problem=problem,
                         check_residuals=False, overwrite=True)
     folder = RunFolder(status.get("written_to", args.out))

@@ -178,7 +178,16 @@ STRIDE_DESCRIPTORS = [("cadence_steps_per_min", "cadence (steps/min)", "{:.0f}")
                       ("analysis.passive.peak_passive_force_per_max_isometric.iliacus_r",
                        "iliacus peak passive force (x its maximal isometric force)", "{:.1f}"),
                       ("analysis.passive.passive_share_of_muscle_positive_work",
-                       "passive fibre recoil (share of muscle positive work)", "{:.0%}")]
+                       "passive fibre recoil (share of muscle positive work)", "{:.0%}"),
+                      # what the knee and the trunk do: weaker hip extensors go with a more upright
+                      # trunk and more knee-extensor work in runners (Teng & Powers 2016)
+                      ("trunk_forward_lean_mean_deg", "trunk forward lean (deg; measured runner 6-11)", "{:.1f}"),
+                      ("knee_flexion_at_contact_deg", "knee flexion at contact (deg; measured runner 16-23)",
+                       "{:.0f}"),
+                      ("analysis.joints.knee.stance_positive_work_share", "knee share of stance positive joint work",
+                       "{:.0%}"),
+                      ("analysis.joints.hip.stance_positive_work_share", "hip share of stance positive joint work",
+                       "{:.0%}")]
 
 
 def knob_lines(table) -> list[str]:

@@ -82,7 +82,8 @@ def comparison(spec: ModelSpec, knees=(15.0, 20.0, 80.0, 90.0), hips=(10.0, 0.0,
 
 def main() -> None:
     """Print the model's passive hip moment beside the measured ones."""
-    print("knee  hip   model  (iliopsoas, joint)   Riener & Edrich 1999   Silder 2007   [N m, hip flexion +]")
+    print("knee  hip   model  (iliopsoas, capsule and stops)   Riener & Edrich 1999 (with their constant)"
+          "   Silder 2007   [N m, hip flexion +]")
     for knee, hip, total, iliopsoas, joint, riener, silder in comparison(load_spec()):
         measured = f"{silder:6.1f}" if silder is not None else "     -"
         print(f"{knee:4.0f} {hip:5.0f}  {total:6.1f}  ({iliopsoas:6.1f}, {joint:5.1f})   {riener:6.1f}"
@@ -90,28 +91,87 @@ def main() -> None:
 
 
 
-#: hip angles (deg) of the capsule fit: the extension range of running
+#: hip angles (deg) of the Riener & Edrich comparison: the extension range of running
 FIT_HIPS_DEG = tuple(float(h) for h in np.arange(-30.0, 0.1, 2.5))
+HIP_CAPSULE_RULE = "hip_capsule_rule"
+#: knee flexion (deg) of the Silder et al. points the capsule is fitted to
+CAPSULE_FIT_KNEE_DEG = 15.0
 
 
-def fit_hip_capsule(spec: ModelSpec, knee_deg: float = 20.0, hips_deg=FIT_HIPS_DEG) -> ModelSpec:
-    """``spec`` with the hip's passive extension stop (the capsule: ``k3 exp(k4 (q - theta1))``) fitted
-    so that muscles plus joint follow Riener & Edrich (1999) without their constant over ``hips_deg``
-    at ``knee_deg`` (least squares). A diagnostic of the split between capsule and muscles."""
-    from scipy.optimize import least_squares
+def hip_capsule(spec: ModelSpec):
+    """The hip's capsule entry of the model's passive moments."""
+    return next(p for p in spec.passive_moments if p.coordinate == "hip_flexion" and p.structure == "capsule")
+
+
+def _capsule(stop, k3: float, k4: float, hip_rad):
+    return k3 * np.exp(k4 * (hip_rad - stop.theta1))
+
+
+def rule_hip_capsule(spec: ModelSpec) -> tuple[float, float]:
+    """(k3, k4) of the hip's passive extension stop (anterior capsule and ligaments,
+    ``k3 exp(k4 (q - theta1))``) by the hip-capsule rule.
+
+    Muscles (at their length rules, the hip flexors healthy) plus joint follow the whole-joint
+    passive moments of Silder et al. (2007) with the knee near straight (:data:`CAPSULE_FIT_KNEE_DEG`)
+    in least squares, subject to the simulated Thomas test in its clinical posture reading the
+    healthy athletes' mean (Harvey 1998) at the healthy knob: for each stiffness k4 the scale k3
+    is the one that makes the test read the mean, and k4 minimizes the misfit. The capsule
+    crosses the hip only, so it is fitted where the two-joint muscles are slack; Silder's points
+    at 90 deg of knee flexion add the stretched rectus femoris, which the model's rectus femoris
+    follows only in part (:func:`capsule_fit_report`).
+    """
+    from scipy.optimize import minimize_scalar
+
+    from sim.calibration.rules import HEALTHY_THOMAS_DEG
+    from sim.calibration.thomas import _leg_gravity_moment
 
     passive = PassiveHip(spec)
-    stop = next(p for p in spec.passive_moments if p.coordinate == "hip_flexion")
-    hips_deg = np.asarray(hips_deg)
-    q = np.radians(hips_deg)
-    parts = [passive.moments(passive.posture(h, knee_deg)) for h in hips_deg]
-    total, joint = (np.array([m[key] for m in parts]) for key in ("total", "joint"))
-    others = total - joint + stop.k1 * np.exp(stop.k2 * (q - stop.theta2))  # all but the extension stop
-    target = riener_edrich_hip_moment(hips_deg, knee_deg, offset=False)
-    fit = least_squares(lambda par: others + par[0] * np.exp(par[1] * (q - stop.theta1)) - target, [stop.k3, stop.k4])
-    moments = [p.model_copy(update={"k3": float(fit.x[0]), "k4": float(fit.x[1])}) if p.coordinate == "hip_flexion"
-               else p for p in spec.passive_moments]
-    return spec.model_copy(update={"passive_moments": moments})
+    stop = hip_capsule(spec)
+    knee, tilt = spec.thomas_test.knee_flexion_deg, spec.thomas_test.pelvic_tilt_deg
+    thomas_hip = HEALTHY_THOMAS_DEG - tilt  # hip angle (relative to the pelvis) at the healthy mean
+    q = math.radians(thomas_hip)
+
+    def without_stop(hip_deg: float, knee_deg: float, tilt_deg: float = 0.0) -> float:
+        """Passive hip moment of everything but the extension stop, N m."""
+        m = passive.moments(passive.posture(hip_deg, knee_deg, tilt_deg))
+        return m["total"] - float(_capsule(stop, stop.k3, stop.k4, math.radians(hip_deg)))
+
+    state = dict(zip(COORDINATES, passive.posture(thomas_hip, knee, tilt), strict=True))
+    # the stop must supply what the leg's weight needs beyond the other structures at the mean
+    needed = -_leg_gravity_moment(spec, state) - without_stop(thomas_hip, knee, tilt)
+    if needed <= 0:
+        raise ValueError("the muscles alone hold the Thomas-test leg above the healthy mean; no capsule fits")
+    points = [(CAPSULE_FIT_KNEE_DEG, h, v) for h, v in SILDER_2007[CAPSULE_FIT_KNEE_DEG].items()]
+    others = np.array([without_stop(h, k) for k, h, _ in points])
+    hips = np.radians([h for _, h, _ in points])
+    measured = np.array([v for *_, v in points])
+
+    def scale(k4: float) -> float:  # closed form: the Thomas balance holds exactly
+        return needed / math.exp(k4 * (q - stop.theta1))
+
+    def misfit(k4: float) -> float:
+        return float(np.sum((others + _capsule(stop, scale(k4), k4, hips) - measured) ** 2))
+
+    best = minimize_scalar(misfit, bounds=(-20.0, -0.5), method="bounded", options={"xatol": 1e-6})
+    return float(scale(best.x)), float(best.x)
+
+
+def capsule_fit_report(spec: ModelSpec) -> dict[str, float]:
+    """How the model's healthy passive hip meets the measurements: RMS (N m) against Silder et
+    al.'s points at each knee angle, against Riener & Edrich (without their constant) at knee 20
+    deg over :data:`FIT_HIPS_DEG`, and the Thomas test's healthy reading (deg)."""
+    from sim.calibration.thomas import thomas_test
+
+    passive = PassiveHip(spec)
+    out = {}
+    for knee, by_hip in SILDER_2007.items():
+        errors = [passive.moments(passive.posture(h, knee))["total"] - v for h, v in by_hip.items()]
+        out[f"rms_silder_knee{knee:.0f}_Nm"] = float(np.sqrt(np.mean(np.square(errors))))
+    hips = np.array(FIT_HIPS_DEG)
+    riener = [passive.moments(passive.posture(h, 20.0))["total"] for h in hips] - riener_edrich_hip_moment(
+        hips, 20.0, offset=False)
+    return {**out, "rms_riener_edrich_Nm": float(np.sqrt(np.mean(np.square(riener)))),
+            "thomas_deg": thomas_test(spec, spec.knobs["hip_flexor_stiffness"].default).thomas_angle_deg}
 
 
 if __name__ == "__main__":

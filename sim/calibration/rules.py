@@ -15,13 +15,14 @@ al. 2012, J Exp Biol 215:3539: 0.65-0.99 L0, 0.88 L0 at peak activation). The mi
 rule put the soleus at 1.3-1.5 L0 in stance, on the descending limb, in every stride the model
 made, measured or predicted (docs/model.md, 'Muscles').
 
-Iliopsoas (iliacus and psoas, one shortening for both): the healthy muscle-tendon units are
-shorter than the rigid-tendon rule makes them, by the amount that puts the simulated modified
-Thomas test (:mod:`sim.calibration.thomas`) at the mean of healthy athletes, -11.9 deg (Harvey 1998, Br J
-Sports Med 32:68, 117 athletes, SD 9 deg). Without it the model's passive hip extension is
-stopped only by the passive joint moment, near -45 deg. The ``hip_flexor_stiffness`` knob
-shortens them further (a contracture), linearly, so that knob 4 (:data:`RULE_KNOB`) sits
-:data:`TIGHTEST_SD` standard deviations tighter than the healthy mean (+15.1 deg).
+Iliopsoas (iliacus and psoas): healthy, by the rigid-tendon rule like every other rigid-tendon
+muscle. The healthy hip's passive extension resistance is the whole joint's, fitted by the
+hip-capsule rule (:func:`sim.calibration.passive_hip.rule_hip_capsule`: Silder et al. 2007, with the
+simulated modified Thomas test in its clinical posture reading the healthy athletes' mean,
+-11.9 deg, Harvey 1998, Br J Sports Med 32:68, 117 athletes, SD 9 deg). The
+``hip_flexor_stiffness`` knob shortens both muscle-tendon units (a contracture), linearly, so
+that knob 4 (:data:`RULE_KNOB`) sits :data:`TIGHTEST_SD` standard deviations tighter than the
+healthy mean (+15.1 deg).
 
 Passive fibre stiffness by another rule: one passive fibre strain for all leg muscles (the
 iliopsoas excepted: it keeps the De Groote-Fregly default; its tightness is the contracture
@@ -87,8 +88,6 @@ def measured_stride_longest_lengths(spec: ModelSpec) -> dict[str, float]:
 
 def tendon_slack_rule(muscle) -> str:
     """Which rule sets this muscle's tendon slack length (see the module docstring)."""
-    if muscle.name in ILIOPSOAS:
-        return THOMAS_RULE
     return COMPLIANT_TENDON_RULE if muscle.compliant_tendon else RIGID_TENDON_RULE
 
 
@@ -104,57 +103,27 @@ def _length_rule_slack_lengths(spec: ModelSpec) -> dict[str, float]:
     return out
 
 
-def _with_iliopsoas(spec: ModelSpec, slack: dict[str, float], per_unit: float) -> ModelSpec:
+def with_contracture_per_unit(spec: ModelSpec, per_unit: float) -> ModelSpec:
+    """``spec`` with the hip_flexor_stiffness knob shortening the iliopsoas by ``per_unit`` m per unit."""
     knob = spec.knobs["hip_flexor_stiffness"].model_copy(update={"tendon_shortening_per_unit": per_unit})
-    muscles = [m.model_copy(update={"tendon_slack_length": slack[m.name]}) if m.name in ILIOPSOAS else m
-               for m in spec.muscles]
-    return spec.model_copy(update={"muscles": muscles, "knobs": {**spec.knobs, "hip_flexor_stiffness": knob}})
+    return spec.model_copy(update={"knobs": {**spec.knobs, "hip_flexor_stiffness": knob}})
 
 
-def rule_iliopsoas_contracture(spec: ModelSpec, base: dict[str, float] | None = None) -> tuple[float, float]:
-    """(healthy shortening of the iliopsoas below the rigid-tendon rule, knob shortening per unit), m.
-
-    ``base``: the length rules' slack lengths, if the caller has them already.
-    """
+def rule_iliopsoas_contracture(spec: ModelSpec) -> float:
+    """The hip_flexor_stiffness knob's iliopsoas shortening per unit (m): knob :data:`RULE_KNOB`
+    reads :data:`TIGHTEST_SD` SDs tighter than the healthy mean in the simulated Thomas test."""
     from scipy.optimize import brentq
 
     from sim.calibration.thomas import thomas_test
 
-    base = base or _length_rule_slack_lengths(spec)
-    knob = spec.knobs["hip_flexor_stiffness"]
-
-    def healthy_angle(shortening: float) -> float:
-        slack = {m: base[m] - shortening for m in ILIOPSOAS}
-        return thomas_test(_with_iliopsoas(spec, slack, 0.0), knob.default).thomas_angle_deg
-
-    healthy = brentq(lambda d: healthy_angle(d) - HEALTHY_THOMAS_DEG, 0.0, 0.05, xtol=1e-7)
-    slack = {m: base[m] - healthy for m in ILIOPSOAS}
     tightest = HEALTHY_THOMAS_DEG + TIGHTEST_SD * THOMAS_SD_DEG
-    per_unit = brentq(lambda u: thomas_test(_with_iliopsoas(spec, slack, u), RULE_KNOB).thomas_angle_deg
-                      - tightest, 0.0, 0.01, xtol=1e-8)
-    return healthy, per_unit
+    return brentq(lambda u: thomas_test(with_contracture_per_unit(spec, u), RULE_KNOB).thomas_angle_deg - tightest,
+                  0.0, 0.02, xtol=1e-8)
 
 
-def iliopsoas_by_the_rigid_tendon_rule(spec: ModelSpec) -> ModelSpec:
-    """``spec`` with the iliacus and psoas at the rigid-tendon rule's slack lengths, like every other
-    rigid-tendon muscle (no healthy shortening): a diagnostic of where the healthy passive hip
-    moment comes from (docs/validation.md)."""
-    base = _length_rule_slack_lengths(spec)
-    return spec.model_copy(update={"muscles": [m.model_copy(update={"tendon_slack_length": base[m.name]})
-                                               if m.name in ILIOPSOAS else m for m in spec.muscles]})
-
-
-def rule_tendon_slack_lengths(spec: ModelSpec, healthy_shortening: float | None = None) -> dict[str, float]:
-    """Tendon slack length of each muscle by its rule (rigid tendon, compliant tendon, iliopsoas).
-
-    ``healthy_shortening``: the iliopsoas' (from :func:`rule_iliopsoas_contracture`), if known.
-    """
-    out = _length_rule_slack_lengths(spec)
-    if healthy_shortening is None:
-        healthy_shortening, _ = rule_iliopsoas_contracture(spec, out)
-    for name in ILIOPSOAS:
-        out[name] -= healthy_shortening
-    return {name: round(value, 4) for name, value in out.items()}
+def rule_tendon_slack_lengths(spec: ModelSpec) -> dict[str, float]:
+    """Tendon slack length of each muscle by its rule (rigid tendon or compliant tendon)."""
+    return {name: round(value, 4) for name, value in _length_rule_slack_lengths(spec).items()}
 
 
 #: postures (deg) a healthy adult reaches passively, and the coordinate whose moment is checked
@@ -220,13 +189,19 @@ def main() -> None:
     ranges = length_range(spec)
     longest = measured_stride_longest_lengths(spec)
     rules = {m.name: tendon_slack_rule(m) for m in spec.muscles}
-    healthy, per_unit = rule_iliopsoas_contracture(spec)
-    for name, slack in rule_tendon_slack_lengths(spec, healthy).items():
+    from sim.calibration.passive_hip import capsule_fit_report, rule_hip_capsule
+
+    for name, slack in rule_tendon_slack_lengths(spec).items():
         lo, hi = ranges[name]
         print(f"{name:12s} MTU {lo:.4f}-{hi:.4f} m (running box), longest in the measured stride "
               f"{longest[name]:.4f} m  tendon_slack_length = {slack:.4f} ({rules[name]})")
-    print(f"iliopsoas: healthy shortening {healthy:.4f} m (Thomas {HEALTHY_THOMAS_DEG} deg); "
-          f"hip_flexor_stiffness tendon_shortening_per_unit = {per_unit:.5f}")
+    k3, k4 = rule_hip_capsule(spec)
+    fit = capsule_fit_report(spec)
+    print(f"hip capsule (passive extension stop): k3 = {k3:.4f} N m, k4 = {k4:.4f} /rad (model file: RMS "
+          f"{fit['rms_silder_knee15_Nm']:.1f} / {fit['rms_silder_knee90_Nm']:.1f} N m against Silder 2007 at knee "
+          f"15 / 90 deg, {fit['rms_riener_edrich_Nm']:.1f} against Riener & Edrich 1999; Thomas test "
+          f"{fit['thomas_deg']:.2f} deg, target {HEALTHY_THOMAS_DEG})")
+    print(f"hip_flexor_stiffness tendon_shortening_per_unit = {rule_iliopsoas_contracture(spec):.5f}")
     print(f"leg muscles: passive_fiber_strain_at_one_norm_force = {rule_passive_fiber_strain(spec)}")
     for name, moments in passive_moments_by_muscle(spec).items():
         print(f"{name:12s} passive moments (N m): " + ", ".join(f"{k}: {v:.1f}" for k, v in moments.items()))

@@ -77,5 +77,5 @@ def model_thomas(
         except ModelSpecError as exc:
             fail(str(exc))
         r = thomas_test(spec, k)
-        print(f"hip_flexor_stiffness {k:.2f}: thigh rests at {r.thomas_angle_deg:+.1f} deg hip flexion "
+        print(f"hip_flexor_stiffness {k:.2f}: thigh rests at {r.thomas_angle_deg:+.1f} deg to the table "
               f"({'positive' if r.positive else 'negative'} test; passive moment {r.resting_moment:.1f} N m)")

@@ -183,6 +183,7 @@ def study(sweep_dir: Annotated[Path, typer.Argument(help="A finished stiffness x
 def docs(
     run: Annotated[Path | None, typer.Argument(help="Run folder of the baseline (for docs/validation.md).")] = None,
     sweep: Annotated[Path | None, typer.Option(help="Finished hip-extension sweep (for docs/study.md).")] = None,
+    fine: Annotated[Path | None, typer.Option(help="The baseline solved on a finer mesh (a second column).")] = None,
     docs_dir: Annotated[Path, typer.Option("--docs", help="The docs folder.")] = Path("docs"),
 ) -> None:
     """Regenerate the generated tables of docs/validation.md and docs/study.md from results."""
@@ -196,7 +197,7 @@ def docs(
     if not docs_dir.is_dir():
         fail(f"{docs_dir} is not a folder (run from the repository root or give --docs)")
     try:
-        written = regenerate(run, sweep, docs_dir)
+        written = regenerate(run, sweep, docs_dir, fine)
     except (NotARunFolder, OSError, ValueError, KeyError) as exc:
         fail(f"cannot read the results: {exc}")
     for page in written:

@@ -6,9 +6,13 @@ Rules (docs/model.md, 'Scaling rules'):
 - segment masses are de Leva fractions of the subject's mass; inertias follow from the
   scaled radii of gyration;
 - optimal fibre and tendon slack lengths keep their ratio to the muscle-tendon length in the
-  neutral pose (what OpenSim's ScaleTool does);
+  neutral pose (what OpenSim's ScaleTool does), and so does a contracture knob's shortening;
 - maximal isometric force scales with body mass: muscle volume grows with mass x height
-  (Handsfield et al. 2014, J Biomech 47:631) and fibre length with height, so PCSA ~ mass.
+  (Handsfield et al. 2014, J Biomech 47:631) and fibre length with height, so PCSA ~ mass;
+- passive joint moments (range stops, the hip capsule, damping) scale like the muscles'
+  moments, with body mass x the length factor of the joint's child body, so that a scaled
+  runner's passive joints hold its own limbs as the generic model's hold the generic limbs
+  (the simulated Thomas test reads the same healthy angle at every size).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sim.model.geometry import muscle_lengths
-from sim.model.spec import COORDINATES, ModelSpec, ModelSpecError, SubjectSpec
+from sim.model.spec import COORDINATES, ModelSpec, ModelSpecError, SubjectSpec, side_free
 
 HEIGHT_RANGE = (1.0, 2.3)  # m
 MASS_RANGE = (25.0, 200.0)  # kg
@@ -79,15 +83,26 @@ def scale_by_factors(spec: ModelSpec, factors: Mapping[str, float], mass: float,
     neutral = {c: 0.0 for c in COORDINATES}
     before, after = muscle_lengths(spec, neutral), muscle_lengths(geometry_only, neutral)
     force_factor = mass / spec.mass
-    muscles = []
+    muscles, ratios = [], {}
     for m in scaled_paths:
         ratio = after[f"{m.name}_r"] / before[f"{m.name}_r"] if m.bilateral else after[m.name] / before[m.name]
+        ratios[m.name] = ratio
         muscles.append(m.model_copy(update={
             "optimal_fiber_length": m.optimal_fiber_length * ratio,
             "tendon_slack_length": m.tendon_slack_length * ratio,
             "max_isometric_force": m.max_isometric_force * force_factor}))
+    child = {side_free(j.coordinate): j.child for j in spec.joints}
+    passive = []
+    for p in spec.passive_moments:
+        moment_factor = force_factor * f(child[side_free(p.coordinate)])
+        passive.append(p.model_copy(update={"k1": p.k1 * moment_factor, "k3": p.k3 * moment_factor,
+                                            "damping": p.damping * moment_factor}))
+    # a contracture is a fraction of the muscle-tendon unit: its length per knob unit scales with it
+    knobs = {name: k.model_copy(update={"tendon_shortening_per_unit": k.tendon_shortening_per_unit
+                                        * sum(ratios[m] for m in k.muscles) / len(k.muscles)})
+             for name, k in spec.knobs.items()}
     combined = {name: factors[name] * spec.scale_factors.get(name, 1.0) for name in factors}
     return spec.model_copy(update={
         "bodies": bodies, "joints": joints, "markers": markers, "contact_spheres": spheres,
-        "muscles": muscles, "scale_factors": combined,
+        "muscles": muscles, "passive_moments": passive, "knobs": knobs, "scale_factors": combined,
         "subject": SubjectSpec(height=height, mass=mass, source="stridesim")})

@@ -112,10 +112,12 @@ class MuscleSpec(_Strict):
 class PassiveMomentSpec(_Strict):
     """Exponential passive joint moment (Anderson 1999 form, as used by Falisse et al. 2019).
 
-    ``M = k1 exp(k2 (q - theta2)) + k3 exp(k4 (q - theta1)) - damping * qdot`` in N m.
+    ``M = k1 exp(k2 (q - theta2)) + k3 exp(k4 (q - theta1)) - damping * qdot`` in N m; entries of a
+    coordinate add up (``structure``: ``joint`` range stops, or the hip ``capsule`` within the range).
     """
 
     coordinate: str
+    structure: Literal["joint", "capsule"] = "joint"
     k1: float
     k2: float
     k3: float
@@ -190,6 +192,14 @@ class KnobSpec(_Strict):
         return float(value)
 
 
+class ThomasTestSpec(_Strict):
+    """The simulated modified Thomas test's clinical posture: knee angle and posterior pelvic tilt."""
+
+    knee_flexion_deg: float = Field(ge=0, le=140)
+    pelvic_tilt_deg: float = Field(ge=-30, le=40)
+    source: str
+
+
 class SubjectSpec(_Strict):
     height: float = Field(ge=1.0, le=2.3)
     mass: float = Field(ge=25, le=200)
@@ -212,6 +222,7 @@ class ModelSpec(_Strict):
     contact: ContactParameters
     markers: list[MarkerSpec]
     knobs: dict[str, KnobSpec]
+    thomas_test: ThomasTestSpec
     #: per-body length scale factors applied to this spec relative to the file (provenance)
     scale_factors: dict[str, float] = Field(default_factory=dict)
     subject: SubjectSpec | None = None
@@ -257,6 +268,7 @@ class ModelSpec(_Strict):
         for s in self.contact_spheres:
             need_source("contact sphere", s.name, s.source)
         need_source("contact", "parameters", self.contact.source)
+        need_source("thomas_test", "posture", self.thomas_test.source)
         for mk in self.markers_expanded():
             need_source("marker", mk.name, mk.source)
             if mk.body not in body_names:
@@ -341,8 +353,7 @@ class ModelSpec(_Strict):
             if mk.bilateral:
                 if not mk.name.startswith("R."):
                     raise ValueError(f"marker '{mk.name}': bilateral markers must start with 'R.'")
-                out.append(mk.model_copy(update={"name": "L." + mk.name[2:],
-                                                 "body": sided(mk.body, "l"),
+                out.append(mk.model_copy(update={"name": "L." + mk.name[2:], "body": sided(mk.body, "l"),
                                                  "location": mirror_vec(mk.location)}))
         return out
 
@@ -350,9 +361,7 @@ class ModelSpec(_Strict):
         return [m.name for m in self.muscles_expanded()]
 
     def body_mass(self, body: str) -> float:
-        subject = self.subject or self.generic_subject
-        base = {b.name: b for b in self.bodies_expanded()}[body]
-        return base.mass_fraction * subject.mass
+        return {b.name: b for b in self.bodies_expanded()}[body].mass_fraction * self.mass
 
     @property
     def height(self) -> float:
@@ -385,8 +394,7 @@ def read_toml(path: str | Path, what: str) -> dict:
 def load_spec(path: str | Path = DEFAULT_MODEL) -> ModelSpec:
     """Load and validate a model definition; raise ModelSpecError naming the bad field."""
     path = Path(path)
-    data = read_toml(path, "model file")
     try:
-        return ModelSpec.model_validate(data)
+        return ModelSpec.model_validate(read_toml(path, "model file"))
     except ValidationError as exc:
         raise ModelSpecError(_format_validation_error(path, exc)) from None

@@ -67,7 +67,7 @@ def build_model(spec: ModelSpec, *, include_forces: bool = True) -> osim.Model:
         _add_muscles(model, spec, bodies)
         for p in spec.passive_moments_expanded():
             force = osim.ExpressionBasedCoordinateForce(p.coordinate, passive_moment_expression(p))
-            force.setName(f"passive_{p.coordinate}")
+            force.setName(f"passive_{p.coordinate}" if p.structure == "joint" else f"{p.structure}_{p.coordinate}")
             model.addForce(force)
         _add_contact(model, spec, bodies)
     model.finalizeConnections()

@@ -16,8 +16,9 @@ from sim.model.spec import ModelSpec
 from sim.results.runfolder import RunFolder
 from sim.run.config import RunConfig
 
-#: stride-time scales of the measured-running guess tried after the configured guess
-STRIDE_TIME_SCALES = (1.0, 0.9, 1.1, 0.95, 1.05, 0.85, 1.15, 1.2)
+#: stride-time scales of the measured-running guess tried after the configured guess: the first
+#: three span the range, so that even a 3-start search looks into slow and quick strides
+STRIDE_TIME_SCALES = (1.0, 0.85, 1.15, 0.9, 1.1, 0.95, 1.05, 1.2)
 
 
 def load_guess(run_dir: Path):

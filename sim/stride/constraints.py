@@ -83,7 +83,8 @@ def activation_decay(model) -> PathConstraint:
 
 def loaded_slip_limit(model, max_slip: float) -> PathConstraint:
     """A loaded contact sphere slides at most ``max_slip`` (m/s): normal force (BW) x (slip^2 -
-    max^2) <= 0 at each sphere, so an unloaded sphere is free (a diagnostic, off by default)."""
+    max^2) <= 0 at each sphere, so a sphere in the air (its smooth normal force vanishing) is free.
+    On by default (:data:`sim.stride.problem.DEFAULT_MAX_LOADED_SLIP`)."""
     labels = [f"no-skid limit of {s.name}" for s in model.spheres]
     n = len(labels)
     return PathConstraint("no-skid limit", labels, _rows(n, -np.inf), _rows(n, 0.0),

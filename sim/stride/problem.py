@@ -47,6 +47,11 @@ from sim.stride.variables import Layout
 DEFAULT_WEIGHTS = {"effort": 1.0, "acceleration": 1e-7, "activation_rate": 1e-4,
                    "tendon_rate": 1e-4, "reserves": 1.0, "metabolic": 0.0, "foot_slip": 0.0}
 
+#: the no-skid limit (m/s): a foot contact sphere that carries load slides at most this fast. Measured
+#: feet land nearly at rest: the heel moves forward at about 0.7-0.9 m/s at touchdown (overground
+#: running, computed; docs/stride.md, 'Ground contact'); one value at every knob, speed and subject
+DEFAULT_MAX_LOADED_SLIP = 1.0
+
 #: the effort measure and exponent of a StrideProblem built without them (docs/stride.md)
 DEFAULT_EFFORT, DEFAULT_EFFORT_EXPONENT = "uniform", 2.0
 
@@ -54,7 +59,7 @@ DEFAULT_EFFORT, DEFAULT_EFFORT_EXPONENT = "uniform", 2.0
 def formulation(weights: dict[str, float] | None = None, effort: str = DEFAULT_EFFORT,
                 effort_exponent: float = DEFAULT_EFFORT_EXPONENT,
                 metabolic_excitation: bool = False, tracking: bool = False,
-                max_loaded_slip: float | None = None) -> dict[str, Any]:
+                max_loaded_slip: float | None = DEFAULT_MAX_LOADED_SLIP) -> dict[str, Any]:
     """What, besides the model, decides which stride a solve finds: the goals, their weights and
     the optional constraints.
 
@@ -74,7 +79,7 @@ class StrideProblem:
                  weights: dict[str, float] | None = None, ipopt: dict[str, Any] | None = None,
                  effort: str = DEFAULT_EFFORT, effort_exponent: float = DEFAULT_EFFORT_EXPONENT,
                  metabolic_excitation: bool = False, tracking: tuple[np.ndarray, float] | None = None,
-                 max_loaded_slip: float | None = None, fixed_duration: float | None = None):
+                 max_loaded_slip: float | None = DEFAULT_MAX_LOADED_SLIP, fixed_duration: float | None = None):
         t0 = time.perf_counter()
         self.spec = spec or load_spec()
         self.model = CasadiModel(self.spec)

@@ -12,11 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sim.model.spec import ModelSpecError, read_toml
 from sim.run.config import RunConfig, make_config, resolve_paths
 
-GRID_AXES_EXTRA = ("speed",)
+#: grid axes besides the knobs: the speed (m/s) and the runner's height (m; the mass follows at the base
+#: runner's body-mass index, so a height series is a series of body sizes)
+GRID_AXES_EXTRA = ("speed", "height")
 
 
 class SweepConfig(BaseModel):
-    """``base``: every RunConfig field; ``grid``: axis name -> values (knobs or speed)."""
+    """``base``: every RunConfig field; ``grid``: axis name -> values (knobs, speed or height)."""
 
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -77,12 +79,19 @@ def check_grid(sweep: SweepConfig) -> None:
         if not values:
             raise ModelSpecError(f"grid axis '{axis}' is empty")
         if axis not in spec.knobs and axis not in GRID_AXES_EXTRA:
-            raise ModelSpecError(f"grid axis '{axis}' is not a knob or speed (knobs: {', '.join(spec.knobs)})")
+            raise ModelSpecError(f"grid axis '{axis}' is not a knob, speed or height "
+                                 f"(knobs: {', '.join(spec.knobs)})")
+        if axis == "height" and sweep.base.subject.static_trial is not None:
+            raise ModelSpecError("grid axis 'height' scales the generic model; it cannot be combined with a static trial")
         for v in values:
             if not isinstance(v, (int, float)) or not math.isfinite(v):
                 raise ModelSpecError(f"grid axis '{axis}': value {v!r} is not a finite number")
             if axis == "speed":
                 make_config(speed=v)
+            elif axis == "height":
+                from sim.model.scaling import check_subject
+
+                check_subject(v, _mass_at_height(sweep.base, spec, v))
             else:
                 validate_knobs(spec, {axis: v})
 
@@ -93,13 +102,24 @@ def grid_points(sweep: SweepConfig) -> list[GridPoint]:
             for index in itertools.product(*(range(len(sweep.grid[a])) for a in axes))]
 
 
+def _mass_at_height(base: RunConfig, spec, height: float) -> float:
+    """The mass of a runner of ``height`` at the base runner's body-mass index, kg."""
+    base_height = base.subject.height or spec.generic_subject.height
+    base_mass = base.subject.mass or spec.generic_subject.mass
+    return round(base_mass * (height / base_height) ** 2, 2)
+
+
 def point_config(sweep: SweepConfig, point: GridPoint) -> RunConfig:
-    """The RunConfig of one grid point (knob axes into knobs, speed into speed)."""
+    """The RunConfig of one grid point (knob axes into knobs, speed into speed, height into the subject)."""
     data = sweep.base.model_dump()
     knobs = dict(data.get("knobs") or {})
     for axis, value in point.values.items():
         if axis == "speed":
             data["speed"] = value
+        elif axis == "height":
+            from sim.model.spec import load_spec
+
+            data["subject"] = {"height": value, "mass": _mass_at_height(sweep.base, load_spec(sweep.base.model), value)}
         else:
             knobs[axis] = value
     data["knobs"] = knobs

@@ -4,7 +4,6 @@ cluster through one code path (a concurrent.futures Executor), and resume after 
 from __future__ import annotations
 
 import concurrent.futures as cf
-import functools
 import json
 import multiprocessing
 import shutil
@@ -44,9 +43,10 @@ def make_executor(workers: int, scheduler: str | None):
     return client.get_executor(pure=False), client
 
 
-def point_state(sweep: SweepConfig, point: GridPoint, folder: Path, model: Callable[[], str] | None = None) -> str:
+def point_state(sweep: SweepConfig, point: GridPoint, folder: Path,
+                model: Callable[[GridPoint], str] | None = None) -> str:
     """'done' (finished, valid), 'todo' (absent), 'corrupt' (partial or damaged: solve again) or
-    'stale' (finished with another model or stride formulation than ``model()``, the sweep's
+    'stale' (finished with another model or stride formulation than ``model(point)``, the sweep's
     fingerprint of both)."""
     if not folder.exists() and not any(folder.parent.glob(folder.name + ".partial*")):
         return "todo"
@@ -58,12 +58,12 @@ def point_state(sweep: SweepConfig, point: GridPoint, folder: Path, model: Calla
     except (NotARunFolder, OSError, ValueError):
         return "corrupt"
     expected = point_config(sweep, point).model_dump(mode="json")
-    same = all(config.get(k) == expected[k] for k in ("speed", "knobs", "n_intervals", "symmetric"))
+    same = all(config.get(k) == expected[k] for k in ("speed", "knobs", "n_intervals", "symmetric", "subject"))
     # a point counts only if its kept solve converged and its search ran to the end
     honest = not record.get("counts_as_result") or (status.get("converged") and not status.get("interrupted"))
     if not (same and honest and record.get("values") == point.values):
         return "corrupt"
-    return "stale" if model is not None and run.fingerprint() != model() else "done"
+    return "stale" if model is not None and run.fingerprint() != model(point) else "done"
 
 
 def _distance(a: GridPoint, b: GridPoint) -> int:
@@ -75,19 +75,29 @@ def _root(sweep: SweepConfig, points: list[GridPoint]) -> GridPoint:
     from sim.model.spec import load_spec
 
     spec = load_spec(sweep.base.model)
-    default = {k: v.default for k, v in spec.knobs.items()} | {"speed": sweep.base.speed}
+    default = {k: v.default for k, v in spec.knobs.items()} | {"speed": sweep.base.speed,
+                                                               "height": spec.generic_subject.height}
     return min(points, key=lambda p: sum(abs(v - default[a]) for a, v in p.values.items()))
 
 
-def _expected_fingerprint(sweep: SweepConfig, points: list[GridPoint]) -> Callable[[], str]:
-    """The fingerprint of the sweep's model and stride formulation (the default one, as
-    :func:`sim.run.runner.shared_problem` builds it), computed on first use (a static-trial
-    subject is scaled)."""
+def _expected_fingerprint(sweep: SweepConfig) -> Callable[[GridPoint], str]:
+    """The fingerprint of a point's model and stride formulation (the default one, as
+    :func:`sim.run.runner.shared_problem` builds it), computed on first use per runner size (a
+    static-trial subject is scaled; a height axis gives each size its own model)."""
     from sim.results.runfolder import fingerprint
     from sim.run.runner import subject_spec
     from sim.stride.problem import formulation
 
-    return functools.cache(lambda: fingerprint(subject_spec(point_config(sweep, points[0])), formulation()))
+    fingerprints: dict[str, str] = {}
+
+    def expected(point: GridPoint) -> str:
+        config = point_config(sweep, point)
+        size = config.subject.model_dump_json()
+        if size not in fingerprints:
+            fingerprints[size] = fingerprint(subject_spec(config), formulation())
+        return fingerprints[size]
+
+    return expected
 
 
 def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, scheduler: str | None = None,
@@ -103,7 +113,7 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
     folders = {p: points_dir / p.folder for p in points}
     solved: dict[GridPoint, bool] = {}
     corrupt = []
-    model = _expected_fingerprint(sweep, points)
+    model = _expected_fingerprint(sweep)
     states = {p: point_state(sweep, p, folders[p], model) for p in points}
     stale = [p.key for p, state in states.items() if state == "stale"]
     if stale:
