@@ -158,8 +158,9 @@ def test_unreachable_scheduler_fails_within_the_timeout(sweep_file, tmp_path):
 @pytest.mark.parametrize("grid,message", [
     ("hip_flexor_stiffness = [1.0, 6.0]", r"hip_flexor_stiffness.*\[-1.0, 5.0\]"),
     ("glute_strength = []", "empty"),
-    ("quad_strength = [1.0]", "not a knob or speed"),
+    ("quad_strength = [1.0]", "not a knob, speed or height"),
     ("speed = [3.0, 12.0]", "speed"),
+    ("height = [1.8, 2.6]", "height = 2.6 m is outside the allowed range"),
 ])
 def test_bad_grids_are_rejected(tmp_path, grid, message):
     path = tmp_path / "bad.toml"
@@ -173,3 +174,50 @@ def test_missing_grid_is_rejected(tmp_path):
     path.write_text('name = "nogrid"\nspeed = 3.5\n')
     with pytest.raises(ModelSpecError, match=r"\[grid\] is missing or empty"):
         load_sweep(path)
+
+
+def test_a_height_axis_scales_the_runner_at_the_base_body_mass_index(tmp_path):
+    """A subject-size series: each height is its own scaled model (its own fingerprint, so a
+    stored point of one size never passes for another), the mass at the base runner's BMI."""
+    from sim.model.spec import load_spec
+    from sim.sweep.config import grid_points, point_config
+    from sim.sweep.engine import _expected_fingerprint
+
+    path = tmp_path / "sizes.toml"
+    path.write_text('name = "sizes"\nspeed = 3.5\n[grid]\nheight = [1.6, 1.8, 1.95]\n')
+    sweep = load_sweep(path)
+    generic = load_spec().generic_subject
+    configs = [point_config(sweep, p) for p in grid_points(sweep)]
+    assert [c.subject.height for c in configs] == [1.6, 1.8, 1.95]
+    for c in configs:
+        assert c.subject.mass / c.subject.height ** 2 == pytest.approx(generic.mass / generic.height ** 2, rel=1e-3)
+    expected = _expected_fingerprint(sweep)
+    prints = [expected(p) for p in grid_points(sweep)]
+    assert len(set(prints)) == 3
+
+
+def test_robustness_verdicts_hold_only_when_every_check_keeps_the_sign(tmp_path, monkeypatch):
+    """A verdict holds when the change keeps its direction on the finer mesh and over every
+    combination of near-best starts; one start that reverses it breaks the verdict."""
+    import sim.apps.robustness as rob
+    from sim.apps.study import HYPOTHESES
+
+    def metrics(pf, hip, lumbar, tilt, ham):
+        return {"peak_hip_extension_deg": hip, "lumbar_extension_peak_deg": lumbar, "pelvic_tilt_mean_deg": tilt,
+                "analysis": {"ratios": {"plantar_flexor_share_of_propulsion": pf,
+                                        "hamstrings_share_of_hip_extension_work": ham}}}
+
+    healthy, stiff, weak = metrics(0.9, 30, -10, 0, 0.5), metrics(0.8, 20, -12, 1, 0.5), metrics(0.9, 30, -10, 0, 0.9)
+    monkeypatch.setattr(rob, "_corner_folders", lambda d: {"healthy": d / "a", rob.STIFFNESS: d / "b",
+                                                            rob.STRENGTH: d / "c"})
+    starts = {"a": [healthy], "b": [stiff, metrics(0.95, 20, -12, 1, 0.5)], "c": [weak]}
+    monkeypatch.setattr(rob, "_start_metrics", lambda folder: starts[folder.name])
+    monkeypatch.setattr(rob, "_finer", lambda corners, out, n: {"healthy": healthy, rob.STIFFNESS: stiff,
+                                                                 rob.STRENGTH: weak})
+    rows = {r["metric"]: r for r in rob.robustness(tmp_path)}
+    assert len(rows) == len(HYPOTHESES) and (tmp_path / "robustness.json").exists()
+    hip = rows["peak_hip_extension_deg"]
+    assert hip["in_expected_direction"] and hip["verdict_holds"] and hip["combinations"] == 2
+    share = rows["analysis.ratios.plantar_flexor_share_of_propulsion"]
+    assert not share["in_expected_direction"] and not share["verdict_holds"]  # one start reverses it
+    assert rows["analysis.ratios.hamstrings_share_of_hip_extension_work"]["verdict_holds"]

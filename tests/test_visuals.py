@@ -325,3 +325,24 @@ def test_filmstrip_shows_each_runs_key_instants(runs, tmp_path):
     assert 0 < instants["mid-stance"] < instants["toe-off"] < instants["mid-swing"] < run.stride.stride_time
     paths = filmstrip(runs, tmp_path / "strip", labels=["a", "b"])
     assert [p.suffix for p in paths] == [".png", ".pdf"] and all(p.stat().st_size > 10_000 for p in paths)
+
+
+def test_a_speed_series_figure_against_published_running(tmp_path):
+    """The series figure reads a sweep's summary, keeps only converged running strides and
+    writes a picture with the published points beside the simulated line."""
+    import pandas as pd
+
+    from sim.apps.series import FEATURES, series_figure, series_table
+
+    rows = [{"speed": v, "status": "result", "gait": "running", **{c: 1.0 + v for c, _, _ in FEATURES}}
+            for v in (2.5, 3.5, 4.5)]
+    rows.append({"speed": 5.0, "status": "failed", "gait": "failed"})
+    pd.DataFrame(rows).to_parquet(tmp_path / "summary.parquet")
+    ok, table, axis = series_table(tmp_path)
+    assert axis == "speed" and list(ok["speed"]) == [2.5, 3.5, 4.5] and len(table) == 4
+    path = series_figure(tmp_path)
+    assert path.stat().st_size > 20_000
+    pd.DataFrame([{"glute_strength": 1.0, "status": "result", "gait": "running"}]).to_parquet(
+        tmp_path / "summary.parquet")
+    with pytest.raises(ValueError, match="not a speed or height series"):
+        series_table(tmp_path)

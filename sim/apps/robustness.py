@@ -53,11 +53,11 @@ def _start_metrics(folder: Path) -> list[dict]:
     from sim.cas.model import CasadiModel
     from sim.results.analysis import analyze
     from sim.results.metrics import compute_metrics
-    from sim.results.runfolder import RunFolder
+    from sim.results.runfolder import NEAR_BEST, RunFolder
 
     run = RunFolder(folder)
     out = [run.metrics()]
-    others = run.near_best()
+    others = run.near_best() if run.file(NEAR_BEST).is_dir() else []
     if others:
         model = CasadiModel(run.spec())
         for trajectory in others:
