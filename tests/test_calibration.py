@@ -140,7 +140,7 @@ def test_the_hip_capsule_follows_its_rule(spec):
 def test_the_healthy_passive_hip_follows_the_measured_curve(spec):
     """Muscles plus capsule against Silder et al. (2007) with the knee near straight: within their
     own fit's 2.5 N m RMS, rising toward extension as theirs does; the iliopsoas carries a small
-    part of it (it was 25 N m at neutral when the healthy iliopsoas alone held the Thomas test)."""
+    part of it (an iliopsoas holding the whole Thomas-test moment gives 25 N m at neutral)."""
     from sim.calibration.passive_hip import SILDER_2007, PassiveHip, capsule_fit_report
 
     report = capsule_fit_report(spec)
@@ -177,3 +177,17 @@ def test_no_healthy_muscle_carries_its_maximal_force_passively_in_the_thomas_tes
     fmax = np.array([m.max_isometric_force for m in model.muscles])
     assert np.all(passive_force < fmax), dict(zip(model.muscle_names, passive_force / fmax, strict=True))
     assert math.isfinite(healthy.resting_moment)
+
+
+def test_a_model_without_the_thomas_posture_still_loads_and_says_what_the_test_needs(spec):
+    """Run folders keep the spec they were solved with; one without [thomas_test] still loads
+    (warm starts, figures), and the Thomas test then asks for its posture instead of guessing."""
+    from sim.calibration.thomas import thomas_test
+    from sim.model.spec import ModelSpec, ModelSpecError
+
+    older = ModelSpec.model_validate(spec.model_dump(exclude={"thomas_test"}))
+    assert older.thomas_test is None
+    with pytest.raises(ModelSpecError, match="no \\[thomas_test\\] posture"):
+        thomas_test(older, 1.0)
+    given = thomas_test(older, 1.0, pelvic_tilt_deg=10.0, knee_flexion_deg=52.5)
+    assert given.thomas_angle_deg == pytest.approx(thomas_test(spec, 1.0).thomas_angle_deg)

@@ -82,3 +82,16 @@ def test_healthy_hip_allows_running_extension(spec):
     max_extension_moment = float(np.sum(fmax[extensors] * -arm[extensors]))
     assert 0.0 < passive_hip_moment(1.0) < 0.25 * max_extension_moment
     assert passive_hip_moment(4.0) > 2 * passive_hip_moment(1.0)
+
+
+@pytest.mark.parametrize("height,mass", [(1.60, 50.0), (1.95, 100.0)])
+def test_the_thomas_test_reads_the_same_at_every_runner_size(spec, height, mass):
+    """Passive joint moments scale like the muscles' moments (mass x length) and the contracture
+    with the muscle-tendon unit, so a scaled runner's hanging leg rests where the generic one's does."""
+    scaled = scale_to_height_mass(spec, height, mass)
+    for knob in (1.0, 4.0):
+        assert thomas_test(scaled, knob).thomas_angle_deg == pytest.approx(thomas_test(spec, knob).thomas_angle_deg,
+                                                                           abs=0.2)
+    capsule = next(p for p in scaled.passive_moments if p.structure == "capsule")
+    generic = next(p for p in spec.passive_moments if p.structure == "capsule")
+    assert capsule.k3 == pytest.approx(generic.k3 * mass / spec.mass * height / spec.height, rel=1e-9)

@@ -360,8 +360,8 @@ def test_contact_slip_is_the_stations_horizontal_velocity(spec):
 
 
 def test_foot_slip_term_is_optional_and_reported(spec):
-    """The foot-slip penalty (docs/validation.md) is off by default and, when weighted,
-    is one more reported cost term."""
+    """The foot-slip penalty (a diagnostic cost; the no-skid limit is the default, docs/stride.md,
+    'Ground contact') is off by default and, when weighted, is one more reported cost term."""
     from sim.stride.problem import DEFAULT_WEIGHTS
 
     assert DEFAULT_WEIGHTS["foot_slip"] == 0.0

@@ -99,6 +99,9 @@ def _message(name: str, value: object) -> str | None:
     if name.startswith("glute_strength") and 0 < value <= 1.0:
         return (f"{name} = {value:g} is in percent of normal, allowed {shown}: {value:g} looks like a fraction; "
                 f"for {value * 100:g} % give {value * 100:g}")
+    if name.startswith("thomas_angle") and value < f["minimum"]:
+        return (f"{name} = {value:g} {f['unit']} is outside the allowed range {shown}: a looser reading is held by "
+                "the hip capsule alone, which the model's hip-flexor knob does not loosen")
     if not f["minimum"] <= value <= f["maximum"]:
         return f"{name} = {value:g} {f['unit']} is outside the allowed range {shown}"
     return None

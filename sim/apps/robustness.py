@@ -71,16 +71,16 @@ def _start_metrics(folder: Path) -> list[dict]:
 def _finer(corners: dict[str, Path], out_dir: Path, n_intervals: int) -> dict[str, dict]:
     """Each corner solved on the finer mesh (warm start, one start); its metrics (None: not a result)."""
     from sim.results.runfolder import RunFolder
-    from sim.run.config import make_config
+    from sim.run.config import RunConfig
     from sim.run.runner import run_stride
 
     out = {}
     for name, folder in corners.items():
         target = out_dir / folder.name
         if not RunFolder(target).holds_result():
-            base = RunFolder(folder).config()
-            config = make_config(speed=base["speed"], knobs=base["knobs"], n_intervals=n_intervals, starts=1,
-                                 guess=str(folder), name=f"robustness/{folder.name}")
+            # the sweep point's own configuration (model, subject, symmetry), on the finer mesh
+            config = RunConfig.model_validate(RunFolder(folder).config() | {
+                "n_intervals": n_intervals, "starts": 1, "guess": str(folder), "name": f"robustness/{folder.name}"})
             print(f"solving {name} ({folder.name}) at {n_intervals} intervals", flush=True)
             status = run_stride(config, target, check_residuals=False, log=lambda m: None)
             print(f"  {status['ipopt_status']}, {status['gait']['label']}", flush=True)
@@ -102,8 +102,9 @@ def robustness(sweep_dir: Path, n_intervals: int = 100) -> list[dict]:
         fine_change = (None if fine["healthy"] is None or fine[knob] is None
                        else _value(fine[knob], metric) - _value(fine["healthy"], metric))
         expected = change * sign > 0
-        holds = all((c * sign > 0) == expected for c in over_starts) and (
-            fine_change is not None and (fine_change * sign > 0) == expected)
+        same_over_starts = all((c * sign > 0) == expected for c in over_starts)
+        # None: the finer mesh gave no result for a corner, so the mesh check could not be made
+        holds = None if fine_change is None else same_over_starts and (fine_change * sign > 0) == expected
         rows.append({"statement": statement, "metric": metric, "knob": knob, "change": change,
                      "change_fine_mesh": fine_change, "n_intervals_fine": n_intervals,
                      "changes_over_near_best_starts": over_starts, "combinations": len(over_starts),
@@ -118,11 +119,12 @@ def main() -> None:
     parser.add_argument("--n-intervals", type=int, default=100)
     args = parser.parse_args()
     for r in robustness(args.sweep_dir, args.n_intervals):
-        fine = "not a result" if r["change_fine_mesh"] is None else f"{r['change_fine_mesh']:+.3g}"
+        fine = "no result (untested)" if r["change_fine_mesh"] is None else f"{r['change_fine_mesh']:+.3g}"
         spread = ", ".join(f"{c:+.3g}" for c in r["changes_over_near_best_starts"])
         print(f"{r['statement']}: change {r['change']:+.3g} ({'expected' if r['in_expected_direction'] else 'opposite'}"
               f" direction); at {r['n_intervals_fine']} intervals {fine}; over {r['combinations']} start "
-              f"combination(s) {spread}; verdict {'holds' if r['verdict_holds'] else 'does NOT hold'}")
+              f"combination(s) {spread}; verdict "
+              + {True: "holds", False: "does NOT hold", None: "untested on the finer mesh"}[r["verdict_holds"]])
     print(json.dumps({"wrote": str(args.sweep_dir / "robustness.json")}))
 
 

@@ -3,8 +3,8 @@
 
 The sweep's single grid axis (``speed`` in m/s or ``height`` in m) is the x axis; each panel is
 one stride feature of every converged running stride, beside measured values at the same speed
-(:mod:`sim.data.published`) and the realism target band at 3.5 m/s. Writes ``series.png`` and
-``series.csv`` into the sweep folder (or ``-o``) and prints the table.
+(:mod:`sim.data.published`) and the realism target band at 3.5 m/s. Writes ``series.csv`` into
+the sweep folder and ``series.png`` there (or to ``-o``), and prints the table.
 """
 
 from __future__ import annotations
@@ -39,9 +39,12 @@ def series_table(sweep_dir: Path):
 
     table = pd.read_parquet(sweep_dir / "summary.parquet")
     axis = next((a for a in AXES if a in table.columns), None)
-    if axis is None:
-        raise ValueError(f"{sweep_dir} is not a speed or height series (its axes: "
-                         f"{', '.join(c for c in table.columns[:3])})")
+    axes = list(table.columns[:list(table.columns).index("point")]) if "point" in table.columns else [axis]
+    if axis is None or axes != [axis]:
+        raise ValueError(f"{sweep_dir} is not a speed or height series (its grid axes: "
+                         f"{', '.join(map(str, axes))}); sweep one of {', '.join(AXES)} alone")
+    if "gait" not in table.columns:
+        raise ValueError(f"{sweep_dir}: no grid point is solved yet")
     ok = table[(table["status"] == "result") & (table["gait"] == "running")].sort_values(axis)
     return ok, table, axis
 

@@ -49,9 +49,7 @@ from sim.model.spec import COORDINATES, ModelSpec, load_spec
 
 #: ``tendon_slack_source`` of each rule in models/runner2d.toml
 RIGID_TENDON_RULE, COMPLIANT_TENDON_RULE = "operating_range_rule", "running_stride_longest_rule"
-THOMAS_RULE = "thomas_test_rule"
-ILIOPSOAS = ("iliacus", "psoas")
-#: modified Thomas test of healthy athletes (Harvey 1998): mean and SD of the hip angle, deg
+#: modified Thomas test of healthy athletes (Harvey 1998): mean and SD of the thigh-to-table angle, deg
 HEALTHY_THOMAS_DEG, THOMAS_SD_DEG = -11.9, 9.0
 #: the hip_flexor_stiffness knob at RULE_KNOB sits this many SDs tighter than the healthy mean; the knob
 #: reaches beyond it (to 5) and below 1 (looser hip flexors) with the same length per unit

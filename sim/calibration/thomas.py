@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from scipy.optimize import brentq
 
 from sim.model.geometry import FLOAT_OPS, body_poses
-from sim.model.spec import COORDINATES, ModelSpec
+from sim.model.spec import COORDINATES, ModelSpec, ModelSpecError
 
 SEARCH_RANGE_DEG = (-70.0, 80.0)
 
@@ -27,7 +27,7 @@ SEARCH_RANGE_DEG = (-70.0, 80.0)
 @dataclass(frozen=True)
 class ThomasResult:
     hip_flexor_stiffness: float
-    thomas_angle_deg: float  # hip angle at rest; > 0 means positive test
+    thomas_angle_deg: float  # thigh to table at rest; > 0 means positive test
     resting_moment: float  # N m: passive flexion moment = leg gravity moment at rest
     knee_flexion_deg: float
     pelvic_tilt_deg: float
@@ -59,8 +59,12 @@ def thomas_test(spec: ModelSpec, hip_flexor_stiffness: float, glute_strength: fl
     model's clinical posture (``spec.thomas_test``); the angle is read between thigh and table
     (Harvey 1998), so the reported angle is tilt + hip flexion.
     """
-    tilt = spec.thomas_test.pelvic_tilt_deg if pelvic_tilt_deg is None else pelvic_tilt_deg
-    knee = spec.thomas_test.knee_flexion_deg if knee_flexion_deg is None else knee_flexion_deg
+    posture = spec.thomas_test
+    if posture is None and (pelvic_tilt_deg is None or knee_flexion_deg is None):
+        raise ModelSpecError(f"model '{spec.name}' has no [thomas_test] posture: give pelvic_tilt_deg and "
+                             "knee_flexion_deg")
+    tilt = posture.pelvic_tilt_deg if pelvic_tilt_deg is None else pelvic_tilt_deg
+    knee = posture.knee_flexion_deg if knee_flexion_deg is None else knee_flexion_deg
     from sim.calibration.passive_hip import PassiveHip
 
     passive = PassiveHip(spec)

@@ -15,7 +15,8 @@ Percent = Annotated[float | None, typer.Option(help="Gluteus maximus strength, %
 
 def whatif(
     thomas_angle: Annotated[float | None, typer.Option(
-        help="Modified Thomas test, thigh to table (deg, -30 to 20; healthy mean -11.9, > 0 positive), both sides.")] = None,
+        help="Modified Thomas test, thigh to table (deg, -13.5 to 20; healthy mean -11.9, > 0 positive), "
+             "both sides.")] = None,
     thomas_angle_right: Annotated[float | None, typer.Option(help="Thomas-test angle of the right hip only (deg).")] = None,
     thomas_angle_left: Annotated[float | None, typer.Option(help="Thomas-test angle of the left hip only (deg).")] = None,
     glute_strength: Percent = None,

@@ -65,7 +65,7 @@ def model_thomas(
     stiffness: Annotated[list[float], typer.Argument(help="hip_flexor_stiffness values")] = None,
     model: ModelFile = None,
 ) -> None:
-    """Simulated modified Thomas test (knee 80 deg) for hip-flexor stiffness values."""
+    """Simulated modified Thomas test (clinical posture) for hip-flexor stiffness values."""
     from sim.calibration.thomas import thomas_test
     from sim.model.knobs import validate_knobs
     from sim.model.spec import ModelSpecError

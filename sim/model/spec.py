@@ -110,11 +110,8 @@ class MuscleSpec(_Strict):
 
 
 class PassiveMomentSpec(_Strict):
-    """Exponential passive joint moment (Anderson 1999 form, as used by Falisse et al. 2019).
-
-    ``M = k1 exp(k2 (q - theta2)) + k3 exp(k4 (q - theta1)) - damping * qdot`` in N m; entries of a
-    coordinate add up (``structure``: ``joint`` range stops, or the hip ``capsule`` within the range).
-    """
+    """Passive joint moment ``k1 exp(k2 (q - theta2)) + k3 exp(k4 (q - theta1)) - damping qdot`` (N m; the
+    form of Anderson 1999 and Falisse et al. 2019); a coordinate's entries add up (``structure``)."""
 
     coordinate: str
     structure: Literal["joint", "capsule"] = "joint"
@@ -222,7 +219,7 @@ class ModelSpec(_Strict):
     contact: ContactParameters
     markers: list[MarkerSpec]
     knobs: dict[str, KnobSpec]
-    thomas_test: ThomasTestSpec
+    thomas_test: ThomasTestSpec | None = None  # without it the Thomas test needs its posture given
     #: per-body length scale factors applied to this spec relative to the file (provenance)
     scale_factors: dict[str, float] = Field(default_factory=dict)
     subject: SubjectSpec | None = None
@@ -268,7 +265,8 @@ class ModelSpec(_Strict):
         for s in self.contact_spheres:
             need_source("contact sphere", s.name, s.source)
         need_source("contact", "parameters", self.contact.source)
-        need_source("thomas_test", "posture", self.thomas_test.source)
+        if self.thomas_test is not None:
+            need_source("thomas_test", "posture", self.thomas_test.source)
         for mk in self.markers_expanded():
             need_source("marker", mk.name, mk.source)
             if mk.body not in body_names:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -102,6 +103,13 @@ def grid_points(sweep: SweepConfig) -> list[GridPoint]:
             for index in itertools.product(*(range(len(sweep.grid[a])) for a in axes))]
 
 
+@functools.lru_cache(maxsize=4)
+def _spec(path: Path):
+    from sim.model.spec import load_spec
+
+    return load_spec(path)
+
+
 def _mass_at_height(base: RunConfig, spec, height: float) -> float:
     """The mass of a runner of ``height`` at the base runner's body-mass index, kg."""
     base_height = base.subject.height or spec.generic_subject.height
@@ -117,9 +125,7 @@ def point_config(sweep: SweepConfig, point: GridPoint) -> RunConfig:
         if axis == "speed":
             data["speed"] = value
         elif axis == "height":
-            from sim.model.spec import load_spec
-
-            data["subject"] = {"height": value, "mass": _mass_at_height(sweep.base, load_spec(sweep.base.model), value)}
+            data["subject"] = {"height": value, "mass": _mass_at_height(sweep.base, _spec(sweep.base.model), value)}
         else:
             knobs[axis] = value
     data["knobs"] = knobs

@@ -75,8 +75,8 @@ def _root(sweep: SweepConfig, points: list[GridPoint]) -> GridPoint:
     from sim.model.spec import load_spec
 
     spec = load_spec(sweep.base.model)
-    default = {k: v.default for k, v in spec.knobs.items()} | {"speed": sweep.base.speed,
-                                                               "height": spec.generic_subject.height}
+    default = {k: v.default for k, v in spec.knobs.items()} | {
+        "speed": sweep.base.speed, "height": sweep.base.subject.height or spec.generic_subject.height}
     return min(points, key=lambda p: sum(abs(v - default[a]) for a, v in p.values.items()))
 
 
