@@ -176,6 +176,21 @@ def study_table(sweep_dir: Path) -> str:
     return "\n".join(lines)
 
 
+def robustness_table(sweep_dir: Path) -> str:
+    """The verdicts on the finer mesh and over the near-best starts (``robustness.json``)."""
+    rows = json.loads((sweep_dir / "robustness.json").read_text())
+    n = rows[0]["n_intervals_fine"]
+    lines = [f"| hypothesis | change (sweep mesh) | change at {n} intervals | start combinations | same verdict |",
+             "|---|---|---|---|---|"]
+    for r in rows:
+        scale = 100.0 if "share" in r["metric"] else 1.0
+        unit = " pp" if scale == 100.0 else " deg"
+        fine = "no result" if r["change_fine_mesh"] is None else f"{r['change_fine_mesh'] * scale:+.1f}{unit}"
+        holds = {True: "yes", False: "**no**", None: "untested"}[r["verdict_holds"]]
+        lines.append(f"| {r['statement']} | {r['change'] * scale:+.1f}{unit} | {fine} | {r['combinations']} | {holds} |")
+    return "\n".join(lines)
+
+
 def replace_block(page: Path, name: str, content: str) -> bool:
     """Put ``content`` between the page's markers for ``name``; False if the page has none."""
     text = page.read_text()
@@ -197,4 +212,6 @@ def regenerate(run: Path | None = None, sweep: Path | None = None, docs: Path = 
         written.append(docs / "validation.md")
     if sweep is not None and replace_block(docs / "study.md", "study", study_table(Path(sweep))):
         written.append(docs / "study.md")
+    if sweep is not None and (Path(sweep) / "robustness.json").exists():
+        replace_block(docs / "study.md", "robustness", robustness_table(Path(sweep)))
     return written
