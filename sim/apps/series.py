@@ -30,7 +30,7 @@ FEATURES = [("cadence_steps_per_min", "cadence (steps/min)", (160, 185)),
             ("peak_swing_knee_flexion_deg", "peak swing knee flexion (deg)", (90, 130)),
             ("pelvic_tilt_mean_deg", "mean pelvic tilt (deg, + posterior)", (-9.5, 6.5)),
             ("trunk_forward_lean_mean_deg", "trunk forward lean (deg)", (2, 15))]
-AXES = {"speed": "speed (m/s)", "height": "height (m; mass at the generic body-mass index)"}
+AXES = {"speed": "speed (m/s)", "height": "height (m)"}
 
 
 def series_table(sweep_dir: Path):

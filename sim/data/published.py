@@ -35,5 +35,6 @@ HAMNER_2010_SUBJECT02 = {"speed": 3.9, "cadence_steps_per_min": (167, 185), "dut
 #: length and frequency (Cavanagh & Kram 1989, Med Sci Sports Exerc 21:467: r <= 0.36, not
 #: significant); step frequency falls with height (van Oeveren et al. 2020: r = -0.49 to -0.66 at
 #: about 3.0-3.5 m/s, no slope given)
-SIZE_NOTE = ("Measured: preferred cadence depends only weakly on height at a given speed (Cavanagh & Kram 1989, "
-             "r <= 0.36; van Oeveren et al. 2020, r = -0.49 to -0.66, taller runners step less often).")
+SIZE_NOTE = ("Mass at the base runner's body-mass index. Measured: preferred cadence depends only weakly on height "
+             "at a given speed (Cavanagh & Kram 1989, r <= 0.36; van Oeveren et al. 2020, r = -0.49 to -0.66, taller "
+             "runners step less often).")
