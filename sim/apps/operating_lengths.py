@@ -42,7 +42,11 @@ def tracked_operating_lengths(spec: ModelSpec | None = None, n_intervals: int = 
                      "at_peak_force": float(stride.fiber_length_norm[at_force, i]),
                      "range": (float(stride.fiber_length_norm[:, i].min()),
                                float(stride.fiber_length_norm[:, i].max()))}
-    return {"status": solution.report.status, "muscles": out}
+    from sim.results.metrics import compute_metrics
+
+    metrics = compute_metrics(stride)
+    return {"status": solution.report.status, "muscles": out,
+            "contact": {k: metrics[k] for k in ("duty_factor", "peak_vertical_grf_bw")}}
 
 
 if __name__ == "__main__":
@@ -52,3 +56,6 @@ if __name__ == "__main__":
         print(f"{name:10s} fibre at peak activation {v['at_peak_activation']:.2f} L0 (a = {v['peak_activation']:.2f}), "
               f"at peak force {v['at_peak_force']:.2f} L0, range {v['range'][0]:.2f}-{v['range'][1]:.2f} L0")
     print("in-vivo soleus in running (Rubenson et al. 2012): 0.65-0.99 L0, 0.88 L0 at peak activation")
+    contact = result["contact"]
+    print(f"tracked contact: duty factor {contact['duty_factor']:.2f}, peak vertical GRF "
+          f"{contact['peak_vertical_grf_bw']:.2f} BW (measured 0.36 and 2.3 BW)")
