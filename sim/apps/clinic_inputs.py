@@ -42,6 +42,8 @@ FIELDS: dict[str, dict[str, Any]] = {
                 "help": "The runner's mass: segment masses and muscle strengths scale with it.", "group": "runner"},
 }
 for _name in ("thomas_angle_right_deg", "thomas_angle_left_deg"):
+    FIELDS[_name]["below_minimum"] = ("a looser reading is held by the hip capsule alone, which the model's "
+                                      "hip-flexor knob does not loosen")
     FIELDS[_name]["marks"] = [{"value": HEALTHY_THOMAS_DEG, "label": "healthy mean -11.9"},
                               {"value": POSITIVE_THOMAS_DEG, "label": "positive test 0"}]
 for _field in FIELDS.values():
@@ -99,9 +101,8 @@ def _message(name: str, value: object) -> str | None:
     if name.startswith("glute_strength") and 0 < value <= 1.0:
         return (f"{name} = {value:g} is in percent of normal, allowed {shown}: {value:g} looks like a fraction; "
                 f"for {value * 100:g} % give {value * 100:g}")
-    if name.startswith("thomas_angle") and value < f["minimum"]:
-        return (f"{name} = {value:g} {f['unit']} is outside the allowed range {shown}: a looser reading is held by "
-                "the hip capsule alone, which the model's hip-flexor knob does not loosen")
+    if value < f["minimum"] and "below_minimum" in f:
+        return f"{name} = {value:g} {f['unit']} is outside the allowed range {shown}: {f['below_minimum']}"
     if not f["minimum"] <= value <= f["maximum"]:
         return f"{name} = {value:g} {f['unit']} is outside the allowed range {shown}"
     return None

@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 
 from sim.io.atomic import write_text
-from sim.results.runfolder import RunFolder
+from sim.results.runfolder import RunFolder, metric
+from sim.run.starts import reaching_best
 
 #: the measured runner's mean pelvic tilt and lumbar extension (Hamner subject, deg): targets are set around them
 MEASURED_TILT_DEG, MEASURED_LUMBAR_DEG = -1.5, -7.5
@@ -70,15 +71,9 @@ RMS_ROWS = [("pelvis tilt", "pelvis_tilt_deg", 6.0), ("lumbar extension", "lumba
             ("ankle dorsiflexion", "ankle_angle_r_deg", 10.0)]
 
 
-def _get(data: dict, key: str):
-    for part in key.split("."):
-        data = data[part]
-    return data
-
-
 def _values(metrics: dict, key) -> list | None:
     try:
-        return [_get(metrics, k) for k in (key if isinstance(key, tuple) else (key,))]
+        return [metric(metrics, k) for k in (key if isinstance(key, tuple) else (key,))]
     except KeyError:
         return None
 
@@ -139,9 +134,7 @@ def validation_table(run: RunFolder, fine: RunFolder | None = None) -> str:
 
 
 def _starts_line(status: dict) -> str:
-    starts = status["starts"]
-    reached = sum(1 for s in starts if s.get("chosen") or s.get("near_best"))
-    return f"{reached} of {len(starts)} starts reached the best cost (within 1 %)"
+    return f"{reaching_best(status['starts'])} of {len(status['starts'])} starts reached the best cost (within 1 %)"
 
 
 def study_table(sweep_dir: Path) -> str:

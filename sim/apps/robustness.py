@@ -20,32 +20,26 @@ import itertools
 import json
 from pathlib import Path
 
-from sim.apps.study import HYPOTHESES, STIFFNESS, STRENGTH
+from sim.apps.study import HYPOTHESES, STIFFNESS, STRENGTH, _knob_line, _results
 from sim.io.atomic import write_json
+from sim.results import runfolder
 
 
 def _value(metrics: dict, key: str) -> float:
-    for part in key.split("."):
-        metrics = metrics[part]
-    return float(metrics)
+    return float(runfolder.metric(metrics, key))
 
 
 def _corner_folders(sweep_dir: Path) -> dict[str, Path]:
-    """Point folders of the healthy corner and the far end of each knob, from summary.parquet."""
+    """Point folders of the points the hypotheses compare: the healthy corner and the far end of
+    each knob's line (:func:`sim.apps.study._knob_line`, as the study picks them)."""
     import pandas as pd
 
-    table = pd.read_parquet(sweep_dir / "summary.parquet")
-    table = table[table["status"] == "result"]
-    far = {STIFFNESS: table[STIFFNESS].max(), STRENGTH: table[STRENGTH].min()}
-    healthy = {STIFFNESS: table[STIFFNESS].min(), STRENGTH: table[STRENGTH].max()}
-    out = {}
-    for name, values in (("healthy", healthy), (STIFFNESS, healthy | {STIFFNESS: far[STIFFNESS]}),
-                         (STRENGTH, healthy | {STRENGTH: far[STRENGTH]})):
-        row = table[(table[STIFFNESS] == values[STIFFNESS]) & (table[STRENGTH] == values[STRENGTH])]
-        if row.empty:
-            raise ValueError(f"{sweep_dir}: the corner {values} is not a converged running stride")
-        out[name] = sweep_dir / "points" / row["point"].iloc[0]
-    return out
+    table = _results(pd.read_parquet(sweep_dir / "summary.parquet"))
+    lines = {knob: _knob_line(table, knob)[0] for knob in (STIFFNESS, STRENGTH)}
+    if any(len(line) < 2 for line in lines.values()):
+        raise ValueError(f"{sweep_dir}: too few converged running strides along a knob to compare its ends")
+    ends = {"healthy": lines[STIFFNESS].iloc[0]} | {knob: line.iloc[-1] for knob, line in lines.items()}
+    return {name: sweep_dir / "points" / row["point"] for name, row in ends.items()}
 
 
 def _start_metrics(folder: Path) -> list[dict]:

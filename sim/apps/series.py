@@ -12,14 +12,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from sim.data import published  # noqa: E402
-from sim.figures.style import CONDITION_COLOURS, MEASURED_COLOUR, figure_style  # noqa: E402
-from sim.io.atomic import atomic_file  # noqa: E402
+import sim.figures  # noqa: F401  (chooses the headless backend)
+from sim.data import published
+from sim.figures.style import CONDITION_COLOURS, MEASURED_COLOUR, figure_style
+from sim.io.atomic import atomic_file
 
 #: (metrics column, panel title, target band at 3.5 m/s or None)
 FEATURES = [("cadence_steps_per_min", "cadence (steps/min)", (160, 185)),

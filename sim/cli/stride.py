@@ -74,9 +74,10 @@ def _run_with_progress(config, out: Path, figures: bool, overwrite: bool) -> Non
     gait = status["gait"]
     if len(status.get("starts", [])) > 1:
         starts = status["starts"]
-        reached = sum(1 for r in starts if r["chosen"] or r.get("near_best"))
-        print(f"kept start: {next(r['start'] for r in starts if r['chosen'])}; {reached} of {len(starts)} starts "
-              "reached the best cost (within 1 %)")
+        from sim.run.starts import reaching_best
+
+        print(f"kept start: {next(r['start'] for r in starts if r['chosen'])}; {reaching_best(starts)} of "
+              f"{len(starts)} starts reached the best cost (within 1 %)")
     verdict = "a running stride" if status["counts_as_result"] else "NOT a result"
     print(f"{status['ipopt_status']} after {status['iterations']} iterations in {status['solve_time_s']:.1f} s: "
           f"{gait['label']} -> {verdict}")

@@ -8,6 +8,7 @@ import numpy as np
 
 from sim.data.measured import PERCENT
 from sim.figures.style import SLIDE, condition_colour
+from sim.results.runfolder import metric
 
 CURVES = [("pelvis_tilt", "pelvic tilt (deg, + posterior)"), ("lumbar_extension", "lumbar extension (deg)"),
           ("hip_flexion_r", "hip flexion (deg)"), ("knee_angle_r", "knee flexion (deg)"),
@@ -32,18 +33,12 @@ NUMBERS = [
 ]
 
 
-def _get(metrics: dict, key: str):
-    for part in key.split("."):
-        metrics = metrics[part]
-    return float(metrics)
-
-
 def largest_changes(before: dict, after: dict, top: int = 6) -> list[dict]:
     """The numbers of :data:`NUMBERS` that changed most, relative to a change that matters for each."""
     rows = []
     for key, words, unit, factor, matters in NUMBERS:
         try:
-            a, b = _get(before, key) * factor, _get(after, key) * factor
+            a, b = float(metric(before, key)) * factor, float(metric(after, key)) * factor
         except (KeyError, TypeError, ValueError):
             continue
         rows.append({"key": key, "words": words, "unit": unit, "before": a, "after": b, "change": b - a,

@@ -29,6 +29,13 @@ REQUIRED_FILES = (CONFIG, STATUS, SOLUTION)
 DRAW_FILES = (SPEC, KINEMATICS, GRF, ACTIVATIONS)
 
 
+def metric(metrics: dict, key: str):
+    """A value of metrics.json by its dotted key (``"analysis.ratios.plantar_flexor_share_of_propulsion"``)."""
+    for part in key.split("."):
+        metrics = metrics[part]
+    return metrics
+
+
 class NotARunFolder(ValueError):
     """A folder that is not a (complete) stridesim result."""
 

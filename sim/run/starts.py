@@ -67,6 +67,12 @@ class MultiStart:
 NEAR_BEST = 0.01
 
 
+def reaching_best(starts: list[dict]) -> int:
+    """How many of a run's start records (status.json ``starts``) reached the best cost: the kept one
+    and those marked near-best."""
+    return sum(1 for r in starts if r.get("chosen") or r.get("near_best"))
+
+
 def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[dict], None] | None = None,
                  log: Callable[[str], None] = print) -> MultiStart:
     """Solve from every start of :func:`start_plan`.
