@@ -40,3 +40,58 @@ def test_the_no_skid_limit_is_part_of_the_default_formulation():
 
     assert formulation()["max_loaded_slip"] == DEFAULT_MAX_LOADED_SLIP
     assert 0.7 <= DEFAULT_MAX_LOADED_SLIP <= 1.5
+    # the diagnostic slip-load limit is recorded only where it is used
+    assert "max_slip_load" not in formulation()
+    assert formulation(max_loaded_slip=None, max_slip_load=1.0)["max_slip_load"] == 1.0
+
+
+def test_the_slip_load_limit_lets_a_light_sphere_slide_and_holds_a_loaded_one(spec):
+    """slip x load (BW) <= P: a sphere at a quarter body weight may slide 4 m/s, one at two body
+    weights not 1 m/s."""
+    from types import SimpleNamespace
+
+    from sim.cas.model import CasadiModel
+    from sim.stride.constraints import loaded_slip_load_limit
+
+    model = CasadiModel(spec)
+    limit = loaded_slip_load_limit(model, 1.0)
+    n = len(model.spheres)
+    assert limit.labels == [f"slip-load limit of {s.name}" for s in model.spheres]
+
+    def value(load_bw: float, slip: float) -> np.ndarray:
+        node = SimpleNamespace(normal_force_bw=ca.DM.ones(1, n) * load_bw, slip=ca.DM.ones(1, n) * slip)
+        return np.asarray(ca.DM(limit.expression(node))).ravel()
+
+    assert np.all(value(0.25, 3.9) <= 0.0) and np.all(value(2.0, 1.0) > 0.0)
+
+
+def test_the_measured_heel_slows_as_it_takes_load():
+    """The measured runner's heel marker, read over the treadmill belt at every right strike: the
+    belt's speed comes out as the treadmill's (3.9 m/s), and the heel comes to rest on it as the
+    load builds (faster at 0.25 body weights than at 1.0). A wrong belt sign or frame would break both."""
+    from sim.apps.touchdown import LOAD_LEVELS, measured_touchdown
+    from sim.data.measured import TREADMILL_SPEED
+
+    touchdown = measured_touchdown()
+    assert touchdown.n_strikes >= 10
+    assert touchdown.ground_speed == pytest.approx(TREADMILL_SPEED, abs=0.15)
+    mean = np.nanmean(touchdown.forward, axis=0)
+    assert list(LOAD_LEVELS) == sorted(LOAD_LEVELS)
+    assert np.all(np.diff(mean) < 0), mean
+    assert 0.0 < mean[-1] < mean[0] < TREADMILL_SPEED
+    # the heel lands gently: at a quarter body weight it hardly moves vertically any more
+    assert abs(np.nanmean(touchdown.vertical[:, 0])) < 0.2
+
+
+def test_an_impact_on_the_contact_loses_more_energy_with_dissipation_and_speed(spec):
+    """Hunt-Crossley hysteresis: without dissipation a bounce keeps its energy; with it the loss
+    grows with the dissipation and with the impact speed (the force's damping part is c x speed)."""
+    from sim.apps.touchdown import impact_energy_loss
+
+    heel = max(spec.contact_spheres, key=lambda sphere: sphere.radius)
+
+    def loss(dissipation: float, speed: float) -> float:
+        return impact_energy_loss(spec.contact.model_copy(update={"dissipation": dissipation}), heel.radius, speed)
+
+    assert loss(0.0, 1.0) < 0.02
+    assert loss(0.2, 0.5) < loss(0.2, 1.0) < loss(2.0, 1.0) < 1.0

@@ -391,3 +391,17 @@ def test_no_skid_limit_is_a_labelled_path_constraint(spec):
     assert limited.formulation["max_loaded_slip"] == 0.5 and plain.formulation["max_loaded_slip"] is None
     lbg, ubg = limited.transcription.lbg, limited.transcription.ubg
     assert lbg.size == ubg.size == limited.transcription.nlp["g"].numel()
+
+
+def test_the_heel_of_a_stride_is_read_like_the_measured_heel(coarse_run):
+    """The simulated heel marker as the foot takes load: read on the floor's frame it moves slower
+    than the runner (the foot is being set down, not carried), and the readings at rising loads
+    exist because the full stride starts at the right strike."""
+    from sim.apps.touchdown import LOAD_LEVELS, simulated_touchdown
+
+    out, _ = coarse_run
+    touchdown = simulated_touchdown(out)
+    assert touchdown.forward.shape == (1, len(LOAD_LEVELS))
+    assert np.all(np.isfinite(touchdown.forward)) and np.all(np.isfinite(touchdown.vertical))
+    speed = make_config(n_intervals=20).speed
+    assert np.all(np.abs(touchdown.forward) < 0.8 * speed), touchdown.forward

@@ -1,11 +1,14 @@
 """Diagnostic strides of model and formulation variants the realism work weighs (never results):
 ``python -m sim.apps.realism_diagnostics OUT [--viscous-friction V] [--friction MU]
-[--transition-velocity V] [--max-loaded-slip V|none] [--effort uniform|volume] [--weight GOAL=W] [--starts N]``.
+[--transition-velocity V] [--dissipation C] [--contact-stiffness K] [--max-loaded-slip V|none]
+[--max-slip-load P] [--effort uniform|volume]
+[--weight GOAL=W] [--starts N]``.
 
 Each option changes one thing of the default model or formulation: the contact's viscous
-friction (s/m), its Coulomb coefficient, its stick-slip transition speed (m/s), the no-skid
-limit of a loaded foot (m/s; ``none`` removes it), the effort measure, a goal weight (e.g.
-``metabolic=0.1``). Prints the features docs/validation.md compares.
+friction (s/m), its Coulomb coefficient, its stick-slip transition speed (m/s), its
+Hunt-Crossley dissipation (s/m) and stiffness (N/m), the no-skid limit of a loaded foot (m/s;
+``none`` removes it) or a limit on slip times load (BW m/s), the effort measure, a goal weight
+(e.g. ``metabolic=0.1``). Prints the features docs/validation.md compares.
 """
 
 from __future__ import annotations
@@ -20,14 +23,17 @@ FEATURES = ["cadence_steps_per_min", "duty_factor", "peak_vertical_grf_bw", "pea
 
 
 def variant(viscous_friction: float | None = None, friction: float | None = None,
-            transition_velocity: float | None = None):
+            transition_velocity: float | None = None, dissipation: float | None = None,
+            contact_stiffness: float | None = None):
     """The default model with the contact changes of the variant."""
     from sim.model.spec import load_spec
 
     spec = load_spec()
     contact = {key: value for key, value in (("viscous_friction", viscous_friction),
                                              ("static_friction", friction), ("dynamic_friction", friction),
-                                             ("transition_velocity", transition_velocity)) if value is not None}
+                                             ("transition_velocity", transition_velocity),
+                                             ("dissipation", dissipation),
+                                             ("stiffness", contact_stiffness)) if value is not None}
     return spec.model_copy(update={"contact": spec.contact.model_copy(update=contact)})
 
 
@@ -43,7 +49,12 @@ def main() -> None:
     parser.add_argument("--viscous-friction", type=float)
     parser.add_argument("--friction", type=float)
     parser.add_argument("--transition-velocity", type=float)
+    parser.add_argument("--dissipation", type=float)
+    parser.add_argument("--contact-stiffness", type=float)
     parser.add_argument("--max-loaded-slip", type=_slip, default=DEFAULT_MAX_LOADED_SLIP)
+    parser.add_argument("--max-slip-load", type=float, metavar="P",
+                        help="slip x normal force (BW) of a sphere at most P (BW m/s); combine with "
+                             "--max-loaded-slip none")
     parser.add_argument("--effort", choices=["uniform", "volume"], default=DEFAULT_EFFORT)
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--n-intervals", type=int, default=50)
@@ -56,9 +67,10 @@ def main() -> None:
     from sim.stride.problem import StrideProblem
 
     weights = {name: float(value) for name, _, value in (w.partition("=") for w in args.weight)}
-    spec = variant(args.viscous_friction, args.friction, args.transition_velocity)
+    spec = variant(args.viscous_friction, args.friction, args.transition_velocity, args.dissipation,
+                   args.contact_stiffness)
     problem = StrideProblem(spec, n_intervals=args.n_intervals, max_loaded_slip=args.max_loaded_slip,
-                            weights=weights, effort=args.effort)
+                            weights=weights, effort=args.effort, max_slip_load=args.max_slip_load)
     status = run_stride(make_config(n_intervals=args.n_intervals, starts=args.starts), args.out, problem=problem,
                         check_residuals=False, overwrite=True)
     folder = RunFolder(status.get("written_to", args.out))

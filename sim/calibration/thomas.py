@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from scipy.optimize import brentq
 
-from sim.model.geometry import FLOAT_OPS, body_poses
+from sim.model.geometry import FLOAT_OPS, body_poses, tree_order
 from sim.model.spec import COORDINATES, ModelSpec, ModelSpecError
 
 SEARCH_RANGE_DEG = (-70.0, 80.0)
@@ -44,7 +44,11 @@ def _leg_gravity_moment(spec: ModelSpec, q: dict[str, float]) -> float:
     hip = poses["femur_r"].origin
     g = abs(spec.gravity)
     moment = 0.0
-    for body in ("femur_r", "tibia_r", "calcn_r"):
+    leg = {"femur_r"}
+    for joint in tree_order(spec.joints_expanded()):
+        if joint.parent in leg:
+            leg.add(joint.child)
+    for body in sorted(leg):
         com_spec = next(b for b in spec.bodies_expanded() if b.name == body)
         com = poses[body].point(com_spec.com, FLOAT_OPS)
         moment += spec.body_mass(body) * g * (com[1] - hip[1])

@@ -89,3 +89,14 @@ def loaded_slip_limit(model, max_slip: float) -> PathConstraint:
     n = len(labels)
     return PathConstraint("no-skid limit", labels, _rows(n, -np.inf), _rows(n, 0.0),
                           lambda node: (node.normal_force_bw * (node.slip ** 2 - max_slip ** 2)).T)
+
+
+def loaded_slip_load_limit(model, max_product: float) -> PathConstraint:
+    """A sphere's slip times its normal force (BW) stays below ``max_product`` (BW m/s):
+    (force x slip)^2 <= max^2, so a lightly loaded sphere may slide fast and a heavily loaded one
+    hardly at all, as the measured heel (sim/apps/touchdown.py). A diagnostic alternative to
+    :func:`loaded_slip_limit`, off by default (it lets a sphere with a small share of the load skid)."""
+    labels = [f"slip-load limit of {s.name}" for s in model.spheres]
+    n = len(labels)
+    return PathConstraint("slip-load limit", labels, _rows(n, -np.inf), _rows(n, 0.0),
+                          lambda node: ((node.normal_force_bw * node.slip) ** 2 - max_product ** 2).T)

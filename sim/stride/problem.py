@@ -59,7 +59,8 @@ DEFAULT_EFFORT, DEFAULT_EFFORT_EXPONENT = "uniform", 2.0
 def formulation(weights: dict[str, float] | None = None, effort: str = DEFAULT_EFFORT,
                 effort_exponent: float = DEFAULT_EFFORT_EXPONENT,
                 metabolic_excitation: bool = False, tracking: bool = False,
-                max_loaded_slip: float | None = DEFAULT_MAX_LOADED_SLIP) -> dict[str, Any]:
+                max_loaded_slip: float | None = DEFAULT_MAX_LOADED_SLIP,
+                max_slip_load: float | None = None) -> dict[str, Any]:
     """What, besides the model, decides which stride a solve finds: the goals, their weights and
     the optional constraints.
 
@@ -67,9 +68,12 @@ def formulation(weights: dict[str, float] | None = None, effort: str = DEFAULT_E
     only under the same model and the same formulation, so a changed default weight makes the
     old results stale instead of mixing two costs.
     """
-    return {"cost_weights": {**DEFAULT_WEIGHTS, **(weights or {})}, "effort": effort,
-            "effort_exponent": float(effort_exponent), "metabolic_excitation": metabolic_excitation,
-            "tracking": tracking, "max_loaded_slip": max_loaded_slip}
+    out = {"cost_weights": {**DEFAULT_WEIGHTS, **(weights or {})}, "effort": effort,
+           "effort_exponent": float(effort_exponent), "metabolic_excitation": metabolic_excitation,
+           "tracking": tracking, "max_loaded_slip": max_loaded_slip}
+    if max_slip_load is not None:  # diagnostics only; absent, so default fingerprints stay as they were
+        out["max_slip_load"] = max_slip_load
+    return out
 
 
 class StrideProblem:
@@ -79,7 +83,8 @@ class StrideProblem:
                  weights: dict[str, float] | None = None, ipopt: dict[str, Any] | None = None,
                  effort: str = DEFAULT_EFFORT, effort_exponent: float = DEFAULT_EFFORT_EXPONENT,
                  metabolic_excitation: bool = False, tracking: tuple[np.ndarray, float] | None = None,
-                 max_loaded_slip: float | None = DEFAULT_MAX_LOADED_SLIP, fixed_duration: float | None = None):
+                 max_loaded_slip: float | None = DEFAULT_MAX_LOADED_SLIP, fixed_duration: float | None = None,
+                 max_slip_load: float | None = None):
         t0 = time.perf_counter()
         self.spec = spec or load_spec()
         self.model = CasadiModel(self.spec)
@@ -94,9 +99,9 @@ class StrideProblem:
         self.goals = self._goals(effort, effort_exponent, metabolic_excitation)
         #: diagnostics only (never a predictive result): angles to follow (nodes x coordinates) and a weight
         self.tracking = goals.Tracking(*tracking) if tracking is not None else None
-        self.constraints = self._constraints(max_loaded_slip)
+        self.constraints = self._constraints(max_loaded_slip, max_slip_load)
         self.formulation = formulation(weights, effort, effort_exponent, metabolic_excitation, tracking is not None,
-                                       max_loaded_slip)
+                                       max_loaded_slip, max_slip_load)
         self._build()
         self.build_time = time.perf_counter() - t0
 
@@ -116,11 +121,14 @@ class StrideProblem:
             out.append(goals.MetabolicRate("metabolic", w["metabolic"], metabolic_excitation))
         return out
 
-    def _constraints(self, max_loaded_slip: float | None) -> list[constraints.PathConstraint]:
+    def _constraints(self, max_loaded_slip: float | None,
+                     max_slip_load: float | None = None) -> list[constraints.PathConstraint]:
         out = [constraints.skeletal_dynamics(), constraints.tendon_equilibrium(self.model, self.layout.compliant),
                constraints.activation_rise(self.model), constraints.activation_decay(self.model)]
         if max_loaded_slip is not None:
             out.append(constraints.loaded_slip_limit(self.model, max_loaded_slip))
+        if max_slip_load is not None:
+            out.append(constraints.loaded_slip_load_limit(self.model, max_slip_load))
         return out
 
     def _build(self) -> None:
