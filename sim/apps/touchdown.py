@@ -78,7 +78,7 @@ def measured_touchdown(subject_dir: Path = RAW_SUBJECT_DIR, grf_file: Path = RAW
     ground = float(np.mean(belt))  # the belt moves backwards: negative
     forward, up = [], []
     for t0, t1 in windows:
-        # from one GRF sample before the strike to mid-stance, on the GRF's samples
+        # from 40 ms before the strike (two or three 60 Hz samples) to mid-stance, on the GRF's samples
         rows = (grf_time >= t0 - 0.04) & (grf_time <= 0.5 * (t0 + t1))
         t, load = grf_time[rows], vertical[rows]
         heel = velocity[HEEL_MARKER]
