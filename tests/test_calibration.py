@@ -191,3 +191,46 @@ def test_a_model_without_the_thomas_posture_still_loads_and_says_what_the_test_n
         thomas_test(older, 1.0)
     given = thomas_test(older, 1.0, pelvic_tilt_deg=10.0, knee_flexion_deg=52.5)
     assert given.thomas_angle_deg == pytest.approx(thomas_test(spec, 1.0).thomas_angle_deg)
+
+
+def test_the_lumbar_stop_follows_the_flexion_relaxation_rule(spec):
+    from sim.calibration.passive_lumbar import LUMBAR_STOP_RULE, lumbar_stop, rule_lumbar_flexion_stop
+
+    stop = lumbar_stop(spec)
+    assert stop.source == LUMBAR_STOP_RULE
+    assert stop.theta1 == pytest.approx(rule_lumbar_flexion_stop(spec), abs=1e-3)
+
+
+def _passive_lumbar_moment(spec, model, lumbar_deg: float) -> float:
+    """Extending passive moment (N m) of the relaxed trunk muscles plus the lumbar stop, pelvis level."""
+    import math
+
+    import numpy as np
+
+    from sim.model.spec import COORDINATES
+
+    lumbar = COORDINATES.index("lumbar_extension")
+    q, zeros, n = np.zeros(len(COORDINATES)), np.zeros(len(COORDINATES)), model.n_muscles
+    q[lumbar] = math.radians(lumbar_deg)
+    lmt, vmt, arms = model.muscle_geometry(q, zeros)
+    force = np.array(model.muscle_tendon(lmt, vmt, np.zeros(n), np.full(n, 0.05), np.zeros(n),
+                                         model.knob_vector({"hip_flexor_stiffness": 1.0, "glute_strength": 1.0}))[0])
+    muscles = float(np.array(arms)[:, lumbar] @ force.ravel())
+    return muscles + float(np.array(model.passive_moments(q, zeros)).ravel()[lumbar])
+
+
+def test_the_passive_lumbar_tissues_carry_the_trunk_only_near_full_flexion(spec):
+    """Flexion relaxation: below about 80 % of the measured flexion range the erector spinae must hold
+    the trunk (passive tissues carry a small part of its weight moment); at the full range they carry it.
+    The optimization's lumbar bound is no narrower than the measured range."""
+    from sim.calibration.passive_lumbar import LUMBAR_FLEXION_RANGE_DEG, trunk_weight_moment
+    from sim.cas.model import CasadiModel
+
+    model, weight = CasadiModel(spec), trunk_weight_moment(spec)
+    at = {f: _passive_lumbar_moment(spec, model, -f * LUMBAR_FLEXION_RANGE_DEG) for f in (0.3, 0.6, 0.8, 1.0)}
+    assert at == dict(sorted(at.items(), key=lambda kv: kv[1]))  # more flexion, more passive extension moment
+    assert at[0.6] < 0.2 * weight
+    assert 0.7 * weight < at[0.8] < 1.5 * weight
+    assert at[1.0] > weight
+    back = next(j for j in spec.joints if j.coordinate == "lumbar_extension")
+    assert back.range_deg[0] <= -LUMBAR_FLEXION_RANGE_DEG

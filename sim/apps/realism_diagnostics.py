@@ -2,13 +2,16 @@
 ``python -m sim.apps.realism_diagnostics OUT [--viscous-friction V] [--friction MU]
 [--transition-velocity V] [--dissipation C] [--contact-stiffness K] [--max-loaded-slip V|none]
 [--max-slip-load P] [--effort uniform|volume]
-[--weight GOAL=W] [--starts N]``.
+[--weight GOAL=W] [--passive COORDINATE.FIELD=VALUE] [--starts N] [--guess RUN]``.
 
 Each option changes one thing of the default model or formulation: the contact's viscous
 friction (s/m), its Coulomb coefficient, its stick-slip transition speed (m/s), its
 Hunt-Crossley dissipation (s/m) and stiffness (N/m), the no-skid limit of a loaded foot (m/s;
 ``none`` removes it) or a limit on slip times load (BW m/s), the effort measure, a goal weight
-(e.g. ``metabolic=0.1``). Prints the features docs/validation.md compares.
+(e.g. ``metabolic=0.1``), a parameter of a coordinate's passive joint-moment entry (e.g.
+``lumbar_extension.theta1=-0.5236``, the former lumbar onset; SI units, as in models/). Prints the features
+docs/validation.md compares. ``--guess RUN`` starts from a run folder's stride (with ``--starts 1``,
+whether that posture is a local optimum of the variant, and at what cost).
 """
 
 from __future__ import annotations
@@ -22,13 +25,36 @@ FEATURES = ["cadence_steps_per_min", "duty_factor", "peak_vertical_grf_bw", "pea
             "trunk_forward_lean_mean_deg"]
 
 
+PASSIVE_FIELDS = ("k1", "k2", "k3", "k4", "theta1", "theta2", "damping")
+
+
+def passive_override(text: str) -> tuple[str, str, float]:
+    """``COORDINATE.FIELD=VALUE`` as (coordinate, field, value); the field one of PASSIVE_FIELDS."""
+    target, sep, value = text.partition("=")
+    coordinate, dot, field = target.rpartition(".")
+    if not sep or not dot or field not in PASSIVE_FIELDS:
+        raise argparse.ArgumentTypeError(f"--passive: give COORDINATE.FIELD=VALUE with FIELD one of "
+                                         f"{', '.join(PASSIVE_FIELDS)}, not {text!r}")
+    return coordinate, field, float(value)
+
+
 def variant(viscous_friction: float | None = None, friction: float | None = None,
             transition_velocity: float | None = None, dissipation: float | None = None,
-            contact_stiffness: float | None = None):
-    """The default model with the contact changes of the variant."""
+            contact_stiffness: float | None = None, passive: list[tuple[str, str, float]] = ()):
+    """The default model with the contact and passive-moment changes of the variant."""
     from sim.model.spec import load_spec
 
     spec = load_spec()
+    entries = list(spec.passive_moments)
+    for coordinate, field, value in passive:
+        # the coordinate's joint-stop entry ("joint" structure), as the model file names it
+        index = next((i for i, p in enumerate(entries) if p.coordinate == coordinate and p.structure == "joint"),
+                     None)
+        if index is None:
+            raise SystemExit(f"--passive: no passive joint moment for coordinate {coordinate!r}; the model has "
+                             + ", ".join(sorted({p.coordinate for p in entries})))
+        entries[index] = entries[index].model_copy(update={field: value})
+    spec = spec.model_copy(update={"passive_moments": entries})
     contact = {key: value for key, value in (("viscous_friction", viscous_friction),
                                              ("static_friction", friction), ("dynamic_friction", friction),
                                              ("transition_velocity", transition_velocity),
@@ -58,8 +84,13 @@ def main() -> None:
     parser.add_argument("--effort", choices=["uniform", "volume"], default=DEFAULT_EFFORT)
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--n-intervals", type=int, default=50)
+    parser.add_argument("--guess", type=Path, help="a run folder whose stride is the first start")
     parser.add_argument("--weight", action="append", default=[], metavar="GOAL=W",
                         help="a goal weight of the stride problem, e.g. metabolic=1 (repeatable)")
+    parser.add_argument("--passive", action="append", default=[], type=passive_override,
+                        metavar="COORDINATE.FIELD=VALUE",
+                        help="a parameter of a passive joint moment, e.g. lumbar_extension.theta1=-0.5236 "
+                             "(repeatable)")
     args = parser.parse_args()
     from sim.results.runfolder import RunFolder
     from sim.run.config import make_config
@@ -68,11 +99,11 @@ def main() -> None:
 
     weights = {name: float(value) for name, _, value in (w.partition("=") for w in args.weight)}
     spec = variant(args.viscous_friction, args.friction, args.transition_velocity, args.dissipation,
-                   args.contact_stiffness)
+                   args.contact_stiffness, args.passive)
     problem = StrideProblem(spec, n_intervals=args.n_intervals, max_loaded_slip=args.max_loaded_slip,
                             weights=weights, effort=args.effort, max_slip_load=args.max_slip_load)
-    status = run_stride(make_config(n_intervals=args.n_intervals, starts=args.starts), args.out, problem=problem,
-                        check_residuals=False, overwrite=True)
+    config = make_config(n_intervals=args.n_intervals, starts=args.starts, guess=args.guess)
+    status = run_stride(config, args.out, problem=problem, check_residuals=False, overwrite=True)
     folder = RunFolder(status.get("written_to", args.out))
     print(f"{status['ipopt_status']}, {status['gait']['label']}, objective {status['objective']:.4f}")
     if status["gait"]["label"] != "failed":

@@ -199,6 +199,10 @@ def main() -> None:
           f"{fit['rms_silder_knee15_Nm']:.1f} / {fit['rms_silder_knee90_Nm']:.1f} N m against Silder 2007 at knee "
           f"15 / 90 deg, {fit['rms_riener_edrich_Nm']:.1f} against Riener & Edrich 1999; Thomas test "
           f"{fit['thomas_deg']:.2f} deg, target {HEALTHY_THOMAS_DEG})")
+    from sim.calibration.passive_lumbar import rule_lumbar_flexion_stop, trunk_weight_moment
+
+    print(f"lumbar flexion stop: theta1 = {rule_lumbar_flexion_stop(spec):.4f} rad (carries the horizontal trunk's "
+          f"{trunk_weight_moment(spec):.1f} N m at 80 % of the measured flexion range)")
     print(f"hip_flexor_stiffness tendon_shortening_per_unit = {rule_iliopsoas_contracture(spec):.5f}")
     print(f"leg muscles: passive_fiber_strain_at_one_norm_force = {rule_passive_fiber_strain(spec)}")
     for name, moments in passive_moments_by_muscle(spec).items():
