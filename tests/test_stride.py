@@ -405,3 +405,35 @@ def test_the_heel_of_a_stride_is_read_like_the_measured_heel(coarse_run):
     assert np.all(np.isfinite(touchdown.forward)) and np.all(np.isfinite(touchdown.vertical))
     speed = make_config(n_intervals=20).speed
     assert np.all(np.abs(touchdown.forward) < 0.8 * speed), touchdown.forward
+
+
+def test_a_stride_the_reserves_carry_is_no_result(coarse_run, spec):
+    """The kept stride's reserves are a small part of every joint moment; the same motion with the
+    muscles' moment handed to the reserves is classified reserve-driven, not running."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from sim.cas.model import CasadiModel
+    from sim.model.spec import COORDINATES
+    from sim.stride.classify import RESERVE_LIMIT_FRACTION, classify, counts_as_result, peak_reserve_fraction
+    from sim.stride.solve import Solution
+    from sim.stride.trajectory import Trajectory
+
+    out, status = coarse_run
+    assert status["gait"]["label"] == "running"
+    model = CasadiModel(spec)
+    kept = Trajectory.load(out / "solution.npz")
+    assert peak_reserve_fraction(model, kept) < 0.1 * RESERVE_LIMIT_FRACTION
+    n = len(kept.time)
+    _, _, arms = model.muscle_geometry.map(n)(kept.q.T, kept.qd.T)
+    arms = np.asarray(arms).reshape(model.n_muscles, n, len(COORDINATES))
+    joints = [COORDINATES.index(c) for c in kept.reserve_coordinates]
+    muscle = np.einsum("mnc,nm->nc", arms, kept.muscle_force)[:, joints]
+    carried = replace(kept, reserves=kept.reserves + muscle, muscle_force=np.zeros_like(kept.muscle_force))
+    assert peak_reserve_fraction(model, carried) > 0.9
+
+    solution = Solution(carried, SimpleNamespace(converged=True))
+    gait = classify(solution, model=model)
+    assert gait.label == "reserve-driven" and not counts_as_result(solution, gait.label)

@@ -72,7 +72,9 @@ def heatmaps(sweep_dir: Path, table) -> Path:
         ax.set_title(title, fontsize=10)
         for (i, j), v in np.ndenumerate(z * factor):
             if np.isfinite(v):
-                ax.text(j, i, f"{v:.0f}", ha="center", va="center", color="w", fontsize=8)
+                # dark text on the bright end of viridis, white on the dark end
+                bright = image.norm(v) > 0.6
+                ax.text(j, i, f"{v:.0f}", ha="center", va="center", color="0.1" if bright else "w", fontsize=8)
         fig.colorbar(image, ax=ax, label=unit, shrink=0.8)
     return _save(fig, sweep_dir / "heatmaps.png")
 

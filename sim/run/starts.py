@@ -95,7 +95,7 @@ def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[
             log(f"start {k + 1}/{len(plan)}: {label}")
         solution = problem.solve(config.speed, config.knobs, guess=guess, max_iter=config.max_iter,
                                  print_level=0, report=report)
-        gait = asdict(classify(solution))
+        gait = asdict(classify(solution, model=problem.model))
         r = solution.report
         records.append({"start": label, "ipopt_status": r.status, "gait": gait["label"], "objective": r.objective,
                         "cadence_steps_per_min": solution.trajectory.cadence, "iterations": r.iterations,

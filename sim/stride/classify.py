@@ -8,13 +8,17 @@ import numpy as np
 
 #: vertical force (N) above which a foot counts as in contact (classification, metrics, figures)
 CONTACT_THRESHOLD = 20.0
+#: a reserve whose peak exceeds this fraction of its joint's peak net moment carries the stride
+#: (OpenSim's guideline for muscle-driven simulations: peak reserve torques below 10 % of the peak
+#: joint torques; OpenSim documentation, 'Simulation with OpenSim: best practices')
+RESERVE_LIMIT_FRACTION = 0.1
 
 
 @dataclass
 class GaitClass:
     """Gait label and the timing metrics it is based on (fractions of the stride)."""
 
-    label: str  # running | walking | hopping | skipping | failed
+    label: str  # running | walking | hopping | skipping | reserve-driven | failed
     flight_fraction: float
     double_support_fraction: float
     duty_factor: float  # right-foot contact time / stride time
@@ -34,10 +38,31 @@ def counts_as_result(solution, label: str) -> bool:
     return bool(solution.report.converged and label == "running")
 
 
-def classify(solution, threshold: float = CONTACT_THRESHOLD) -> GaitClass:
+def peak_reserve_fraction(model, trajectory) -> float:
+    """Largest ratio, over the joints, of a reserve's peak to the joint's peak net moment
+    (muscles + passive moments + reserve: what inverse dynamics with the contact forces needs)."""
+    from sim.model.spec import COORDINATES
+
+    if trajectory.reserves is None or trajectory.muscle_force is None:
+        return 0.0
+    n = len(trajectory.time)
+    _, _, arms = model.muscle_geometry.map(n)(trajectory.q.T, trajectory.qd.T)
+    arms = np.asarray(arms).reshape(model.n_muscles, n, len(COORDINATES))
+    muscle = np.einsum("mnc,nm->nc", arms, trajectory.muscle_force)
+    passive = np.asarray(model.passive_moments.map(n)(trajectory.q.T, trajectory.qd.T)).T
+    joints = [COORDINATES.index(c) for c in trajectory.reserve_coordinates]
+    reserves = np.abs(trajectory.reserves)
+    net = np.abs(muscle[:, joints] + passive[:, joints] + trajectory.reserves)
+    return float(np.max(reserves.max(axis=0) / np.maximum(net.max(axis=0), 1e-9)))
+
+
+def classify(solution, threshold: float = CONTACT_THRESHOLD, model=None) -> GaitClass:
     """Running: flight phases and alternating single stance; walking: double support, no flight.
 
     ``solution``: a :class:`sim.stride.solve.Solution` (its trajectory and whether it converged).
+    With ``model`` (the problem's CasadiModel) a converged stride whose reserves carry more than
+    :data:`RESERVE_LIMIT_FRACTION` of a joint's peak moment is ``reserve-driven``: the muscles do
+    not make that motion, so it is no result whatever its contact pattern.
     """
     trajectory = solution.trajectory
     _, right, left = trajectory.full_stride_grf()
@@ -50,6 +75,8 @@ def classify(solution, threshold: float = CONTACT_THRESHOLD) -> GaitClass:
     peak = float(max(right.max(), left.max()) / trajectory.body_weight)
     if not solution.report.converged or not (on_r.any() and on_l.any()):
         label = "failed"
+    elif model is not None and peak_reserve_fraction(model, trajectory) > RESERVE_LIMIT_FRACTION:
+        label = "reserve-driven"
     elif double > 0.5 * min(on_r.mean(), on_l.mean()) and flight > 0:
         label = "hopping"
     elif stances != (1, 1):
