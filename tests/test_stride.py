@@ -426,11 +426,8 @@ def test_a_stride_the_reserves_carry_is_no_result(coarse_run, spec):
     model = CasadiModel(spec)
     kept = Trajectory.load(out / "solution.npz")
     assert peak_reserve_fraction(model, kept) < 0.1 * RESERVE_LIMIT_FRACTION
-    n = len(kept.time)
-    _, _, arms = model.muscle_geometry.map(n)(kept.q.T, kept.qd.T)
-    arms = np.asarray(arms).reshape(model.n_muscles, n, len(COORDINATES))
     joints = [COORDINATES.index(c) for c in kept.reserve_coordinates]
-    muscle = np.einsum("mnc,nm->nc", arms, kept.muscle_force)[:, joints]
+    muscle = kept.joint_moments(model)["muscle"][:, joints]
     carried = replace(kept, reserves=kept.reserves + muscle, muscle_force=np.zeros_like(kept.muscle_force))
     assert peak_reserve_fraction(model, carried) > 0.9
 

@@ -52,18 +52,20 @@ class PassiveHip:
         q[COORDINATES.index("pelvis_tilt")] = math.radians(pelvic_tilt_deg)
         return q
 
-    def moments(self, q: np.ndarray, knobs: dict[str, float] | None = None) -> dict[str, float]:
-        """Passive hip-flexion moment (N m) of each right-side muscle, of the joint, and their total,
-        with zero activation, rigid tendons at low force and no motion."""
-        model, n = self.model, self.model.n_muscles
+    def moments(self, q: np.ndarray, knobs: dict[str, float] | None = None,
+                coordinate: str = "hip_flexion_r") -> dict[str, float]:
+        """Passive moment (N m) about ``coordinate`` (the right hip unless named) of each right-side
+        muscle, of the joint, and their total (every muscle), with zero activation, rigid tendons at
+        low force and no motion."""
+        model, n, index = self.model, self.model.n_muscles, COORDINATES.index(coordinate)
         values = {"hip_flexor_stiffness": 1.0, "glute_strength": 1.0, **(knobs or {})}
         zeros = np.zeros(len(COORDINATES))
         lmt, vmt, arms = model.muscle_geometry(q, zeros)
         force = np.array(model.muscle_tendon(lmt, vmt, np.zeros(n), np.full(n, 0.05), np.zeros(n),
                                              model.knob_vector(values))[0]).ravel()
-        per_muscle = np.array(arms)[:, self.hip] * force
+        per_muscle = np.array(arms)[:, index] * force
         out = {m: float(per_muscle[i]) for i, m in enumerate(model.muscle_names) if m.endswith("_r")}
-        out["joint"] = float(np.array(model.passive_moments(q, zeros)).ravel()[self.hip])
+        out["joint"] = float(np.array(model.passive_moments(q, zeros)).ravel()[index])
         out["total"] = float(per_muscle.sum()) + out["joint"]
         return out
 

@@ -41,13 +41,6 @@ def flexion_relaxation_angle() -> float:
     return -math.radians(FLEXION_RELAXATION_FRACTION * LUMBAR_FLEXION_RANGE_DEG)
 
 
-def passive_flexion_moment(spec: ModelSpec, lumbar_extension: float) -> float:
-    """The stop's extending moment at a lumbar angle (rad), without damping, N m."""
-    stop = lumbar_stop(spec)
-    return (stop.k1 * math.exp(stop.k2 * (lumbar_extension - stop.theta2))
-            + stop.k3 * math.exp(stop.k4 * (lumbar_extension - stop.theta1)))
-
-
 def rule_lumbar_flexion_stop(spec: ModelSpec) -> float:
     """The stop's onset ``theta1`` (rad): at the flexion-relaxation angle its flexion branch equals the
     horizontal trunk's weight moment."""

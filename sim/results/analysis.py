@@ -58,13 +58,7 @@ class Analyzer:
 
     # ------------------------------------------------------------------ joints and muscles
     def joint_moments(self, fs: Trajectory) -> dict[str, np.ndarray]:
-        n = len(fs.time)
-        _, _, arms = self.model.muscle_geometry.map(n)(fs.q.T, fs.qd.T)
-        arms = np.asarray(arms).reshape(self.model.n_muscles, n, len(COORDINATES))
-        muscle = np.einsum("mnc,nm->nc", arms, fs.muscle_force)
-        passive = np.asarray(self.model.passive_moments.map(n)(fs.q.T, fs.qd.T)).T
-        total = muscle + passive
-        return {"total": total, "muscle": muscle, "passive": passive, "arms": arms}
+        return fs.joint_moments(self.model)
 
     def work(self, fs: Trajectory) -> dict:
         """Joint and muscle work (J/kg), positive and negative, stance and swing (right leg)."""

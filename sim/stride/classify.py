@@ -45,15 +45,9 @@ def peak_reserve_fraction(model, trajectory) -> float:
 
     if trajectory.reserves is None or trajectory.muscle_force is None:
         return 0.0
-    n = len(trajectory.time)
-    _, _, arms = model.muscle_geometry.map(n)(trajectory.q.T, trajectory.qd.T)
-    arms = np.asarray(arms).reshape(model.n_muscles, n, len(COORDINATES))
-    muscle = np.einsum("mnc,nm->nc", arms, trajectory.muscle_force)
-    passive = np.asarray(model.passive_moments.map(n)(trajectory.q.T, trajectory.qd.T)).T
     joints = [COORDINATES.index(c) for c in trajectory.reserve_coordinates]
-    reserves = np.abs(trajectory.reserves)
-    net = np.abs(muscle[:, joints] + passive[:, joints] + trajectory.reserves)
-    return float(np.max(reserves.max(axis=0) / np.maximum(net.max(axis=0), 1e-9)))
+    net = np.abs(trajectory.joint_moments(model)["total"][:, joints] + trajectory.reserves)
+    return float(np.max(np.abs(trajectory.reserves).max(axis=0) / np.maximum(net.max(axis=0), 1e-9)))
 
 
 def classify(solution, threshold: float = CONTACT_THRESHOLD, model=None) -> GaitClass:

@@ -150,6 +150,16 @@ class Trajectory:
             muscle_force=None, grf=None, passive_muscle_force=None, max_isometric_force=None,
             fiber_length_norm=None, cop=None, torque=None, sphere_normal_force=None)
 
+    def joint_moments(self, model) -> dict[str, np.ndarray]:
+        """Generalized moments (nodes x coordinates, N m) of the muscles' tendon forces and of the
+        passive joint moments, their ``total``, and the moment ``arms`` (muscle x node x coordinate)."""
+        n = len(self.time)
+        _, _, arms = model.muscle_geometry.map(n)(self.q.T, self.qd.T)
+        arms = np.asarray(arms).reshape(model.n_muscles, n, len(COORDINATES))
+        muscle = np.einsum("mnc,nm->nc", arms, self.muscle_force)
+        passive = np.asarray(model.passive_moments.map(n)(self.q.T, self.qd.T)).T
+        return {"total": muscle + passive, "muscle": muscle, "passive": passive, "arms": arms}
+
     # ------------------------------------------------------------------ the full stride
     def full_stride(self, model) -> Trajectory:
         """One gait cycle from right heel strike, every derived quantity recomputed with ``model``.
