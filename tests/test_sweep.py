@@ -137,6 +137,39 @@ def test_corrupted_result_is_detected_and_solved_again(sweep_file, tmp_path):
     assert _markers(out) == before
 
 
+def test_points_judged_by_other_result_rules_are_judged_again_not_solved_again(sweep_file, tmp_path, monkeypatch):
+    """A resumed sweep brings every stored verdict up to the current result rules: a point judged
+    by other rules is classified again from its stored stride, which is kept; one that no longer
+    counts becomes a failed point with the reason, and nothing is solved again."""
+    import importlib
+
+    classify = importlib.import_module("sim.stride.classify")  # the module; the package exports the function
+    out = tmp_path / "out"
+    sweep = load_sweep(sweep_file)
+    run_sweep(sweep, out, workers=2)
+    markers = sorted((out / "points").glob(f"*/{POINT_FILE}"))
+    results = [m for m in markers if json.loads(m.read_text())["counts_as_result"]]
+    assert results and all(json.loads(m.read_text())["result_rules"] == classify.RESULT_RULES for m in markers)
+    victim = results[0]
+    record = json.loads(victim.read_text())
+    del record["result_rules"]  # judged before the rules were recorded
+    victim.write_text(json.dumps(record))
+    stamps = {m: (m.parent / "solution.npz").stat().st_mtime_ns for m in markers}
+    counts = run_sweep(sweep, out, workers=1)
+    assert (counts["rejudged"], counts["rejudged_no_longer_results"], counts["solved_now"]) == (1, 0, 0)
+    assert json.loads(victim.read_text())["result_rules"] == classify.RESULT_RULES
+    # stricter rules: no reserve may carry any part of a joint moment, so no stride counts any more
+    monkeypatch.setattr(classify, "RESERVE_LIMIT_FRACTION", 0.0)
+    monkeypatch.setitem(classify.RESULT_RULES, "reserve_limit_fraction", 0.0)
+    counts = run_sweep(sweep, out, workers=1)
+    assert counts["rejudged"] == counts["rejudged_no_longer_results"] == len(results) and counts["solved_now"] == 0
+    for m in results:
+        status = json.loads((m.parent / "status.json").read_text())
+        assert not json.loads(m.read_text())["counts_as_result"] and not status["counts_as_result"]
+        assert status["gait"]["label"] == "reserve-driven" and status["rejudged"]["gait"] == "running"
+    assert {m: (m.parent / "solution.npz").stat().st_mtime_ns for m in markers} == stamps  # every stride kept
+
+
 def test_dask_cluster_on_loopback_uses_the_same_code_path(sweep_file, tmp_path):
     from distributed import LocalCluster
 

@@ -1,8 +1,10 @@
-"""The gallery of the default visuals, for reviewers: ``python -m sim.apps.gallery HEALTHY OTHER [--out docs/gallery]``.
+"""The gallery of the default visuals, for reviewers: ``python -m sim.apps.gallery HEALTHY OTHER
+[--out docs/gallery] [--frame docs/animation_frame.png]``.
 
 Renders, from two run folders, what an educator gets from the default commands: a frame of the
 side-by-side animation at equal gait phase, the filmstrip, the gait plots with the "what changed"
-figure, and writes how long each took (``timings.json``).
+figure, and writes how long each took (``timings.json``); with ``--frame``, also a mid-stance
+frame of the healthy run's own animation (the README's picture).
 """
 
 from __future__ import annotations
@@ -52,14 +54,32 @@ def render(healthy: Path, other: Path, out: Path, labels: tuple[str, str] = ("he
     return timings
 
 
+def single_frame(run: Path, out: Path, label: str = "healthy baseline", cycle_fraction: float = 0.146) -> Path:
+    """A frame of one run's animation at ``cycle_fraction`` of its first gait cycle (mid-stance)."""
+    from sim.figures.animation import Animation
+
+    anim = Animation([run], fps=30, strides=2, slowmo=2, labels=[label],
+                     highlight=["glut_max_r", "vasti_r", "gastroc_r", "soleus_r"])
+    try:
+        frame = anim.frame(int(cycle_fraction * anim.n_frames / 2))
+        with atomic_file(out) as tmp:
+            Image.fromarray(frame).save(tmp, format="PNG", optimize=True)
+    finally:
+        anim.close()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("healthy", type=Path)
     parser.add_argument("other", type=Path)
     parser.add_argument("--out", type=Path, default=Path("docs/gallery"))
+    parser.add_argument("--frame", type=Path, help="also write a mid-stance frame of the healthy run here")
     args = parser.parse_args()
     for name, seconds in render(args.healthy, args.other, args.out).items():
         print(f"{name}: {seconds:.1f} s")
+    if args.frame:
+        print(f"wrote {single_frame(args.healthy, args.frame)}")
 
 
 if __name__ == "__main__":

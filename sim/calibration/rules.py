@@ -33,7 +33,7 @@ of passive joint moment. Measured passive joint moments there
 are of the order of tens of N m (Riener & Edrich 1999; Silder et al. 2007); with the De
 Groote-Fregly default strain (0.6) and these fixed-point paths some muscles give hundreds.
 
-``python -m sim.calibration.rules`` prints the values; models/runner2d.toml carries them and tests
+``python -m sim.calibration`` prints the values; models/runner2d.toml carries them and tests
 check that the file and the rules agree.
 """
 
@@ -203,6 +203,10 @@ def main() -> None:
 
     print(f"lumbar flexion stop: theta1 = {rule_lumbar_flexion_stop(spec):.4f} rad (carries the horizontal trunk's "
           f"{trunk_weight_moment(spec):.1f} N m at 80 % of the measured flexion range)")
+    from sim.calibration.standing_balance import HAT_COM_BEHIND_HIP, rule_torso_com_offset
+
+    print(f"torso centre of mass x = {rule_torso_com_offset(spec):.4f} m (pelvis and torso "
+          f"{100 * HAT_COM_BEHIND_HIP:.1f} cm behind the hips standing)")
     print(f"hip_flexor_stiffness tendon_shortening_per_unit = {rule_iliopsoas_contracture(spec):.5f}")
     print(f"leg muscles: passive_fiber_strain_at_one_norm_force = {rule_passive_fiber_strain(spec)}")
     for name, moments in passive_moments_by_muscle(spec).items():

@@ -141,6 +141,11 @@ def sweep(
                           f"{event['corrupt_resolved']} partial or corrupted (solving again)")
             for key in event["corrupt"]:
                 console.print(f"  [yellow]discarded incomplete result[/] {key}")
+            if event.get("rejudged"):
+                console.print(f"{event['rejudged']} stored point(s) judged again by the current result rules, "
+                              f"{event['rejudged_no_longer_results']} of them no longer a result (kept as failed)")
+            for key in event.get("no_longer_results", []):
+                console.print(f"  [yellow]no longer a result[/] {key}")
         else:
             r = event["result"]
             verdict = "running" if r["counts_as_result"] else f"FAILED ({r['attempts'][-1]['gait']})"

@@ -12,6 +12,9 @@ CONTACT_THRESHOLD = 20.0
 #: (OpenSim's guideline for muscle-driven simulations: peak reserve torques below 10 % of the peak
 #: joint torques; OpenSim documentation, 'Simulation with OpenSim: best practices')
 RESERVE_LIMIT_FRACTION = 0.1
+#: the rules that make a converged stride a result, recorded with every sweep point: a resumed
+#: sweep judges again the points judged by other rules (:func:`sim.sweep.rejudge.rejudge_point`)
+RESULT_RULES = {"contact_threshold_N": CONTACT_THRESHOLD, "reserve_limit_fraction": RESERVE_LIMIT_FRACTION}
 
 
 @dataclass

@@ -16,6 +16,7 @@ from sim.model.spec import ModelSpecError
 from sim.results.runfolder import NotARunFolder, RunFolder
 from sim.results.writer import versions
 from sim.sweep.config import GridPoint, SweepConfig, grid_points, point_config
+from sim.sweep.rejudge import needs_rejudging, rejudge_point
 from sim.sweep.worker import POINT_FILE, solve_point
 
 SCHEDULER_TIMEOUT_S = 10.0
@@ -121,15 +122,21 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
                          f"{sweep.base.model or 'default model'} or another stride cost (e.g. {stale[0]}; the "
                          f"model file, its calibration or the cost weights changed since). Sweep into a new "
                          f"folder; nothing was changed.")
+    rejudged, models = [], {}
     for p in points:
         if states[p] == "done":
-            solved[p] = json.loads((folders[p] / POINT_FILE).read_text())["counts_as_result"]
+            record = json.loads((folders[p] / POINT_FILE).read_text())
+            if needs_rejudging(record):  # judged by other result rules: judge the stored stride again
+                record = rejudge_point(folders[p], models)
+                rejudged.append(p)
+            solved[p] = record["counts_as_result"]
         elif states[p] == "corrupt":
             corrupt.append(p)
     todo = [p for p in points if p not in solved]
     executor, client = make_executor(workers, scheduler) if todo else (None, None)
     try:
-        return _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, executor, workers, report)
+        return _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, executor, workers, report,
+                      rejudged)
     finally:
         if executor is not None and client is None:
             executor.shutdown(wait=False, cancel_futures=True)
@@ -139,7 +146,8 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
             client.close()
 
 
-def _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, executor, workers, report) -> dict:
+def _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, executor, workers, report,
+           rejudged=()) -> dict:
     """Write the sweep's record, clear corrupted points and solve the rest on ``executor``."""
     points_dir.mkdir(parents=True, exist_ok=True)
     write_json(out / "sweep.json", {"sweep": sweep.model_dump(mode="json"), "versions": versions(),
@@ -149,9 +157,11 @@ def _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, execu
         for leftover in points_dir.glob(folders[p].name + ".partial*"):
             shutil.rmtree(leftover, ignore_errors=True)
     counts = {"points": len(points), "already_solved": len(solved), "corrupt_resolved": len(corrupt),
-              "solved_now": 0, "failed": sum(1 for ok in solved.values() if not ok), "interrupted": 0}
+              "solved_now": 0, "failed": sum(1 for ok in solved.values() if not ok), "interrupted": 0,
+              "rejudged": len(rejudged), "rejudged_no_longer_results": sum(1 for p in rejudged if not solved[p])}
     if report:
-        report({"event": "start", **counts, "corrupt": [p.key for p in corrupt]})
+        report({"event": "start", **counts, "corrupt": [p.key for p in corrupt],
+                "no_longer_results": [p.key for p in rejudged if not solved[p]]})
     if not todo:
         return counts
     start, durations = time.perf_counter(), []

@@ -19,6 +19,7 @@ def solve_point(task: dict) -> dict:
     from sim.io.atomic import write_json
     from sim.run.config import RunConfig
     from sim.run.runner import run_stride, shared_problem
+    from sim.stride.classify import RESULT_RULES
 
     start = time.perf_counter()
     out = Path(task["out"])
@@ -43,6 +44,7 @@ def solve_point(task: dict) -> dict:
             break
     interrupted = bool(status.get("interrupted"))
     record = {"values": task["values"], "counts_as_result": bool(status.get("counts_as_result")) and not interrupted,
+              "result_rules": RESULT_RULES,
               "attempts": attempts, "wall_time_s": time.perf_counter() - start, "worker_pid": os.getpid()}
     if not interrupted:
         write_json(out / POINT_FILE, record)
