@@ -23,21 +23,14 @@ PLOTS = ("joint_angles.png", "joint_powers.png", "grf.png", "activations.png", "
 
 def render(healthy: Path, other: Path, out: Path, labels: tuple[str, str] = ("healthy", "tight hip flexors")) -> dict:
     """Write the gallery images into ``out``; return the render time of each (s)."""
-    from sim.figures.animation import Animation
     from sim.figures.filmstrip import filmstrip
     from sim.figures.gait_plots import plot_runs
 
     out.mkdir(parents=True, exist_ok=True)
     timings = {}
     t0 = time.perf_counter()
-    anim = Animation([healthy, other], fps=30, strides=2, slowmo=2, labels=list(labels),
-                     highlight=["gluteus maximus", "hamstrings_r", "calf muscles", "iliopsoas"])
-    try:
-        frame = anim.frame(int(0.30 * anim.n_frames / 2))  # late stance of the first stride
-        with atomic_file(out / "animation_side_by_side.png") as tmp:
-            Image.fromarray(frame).save(tmp, format="PNG", optimize=True)
-    finally:
-        anim.close()
+    save_frame([healthy, other], out / "animation_side_by_side.png", list(labels),  # late stance
+               ["gluteus maximus", "hamstrings_r", "calf muscles", "iliopsoas"], cycle_fraction=0.30)
     timings["animation frame"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     filmstrip([healthy, other], out / "filmstrip", labels=list(labels), highlight=["calf muscles", "gluteus maximus"])
@@ -54,12 +47,11 @@ def render(healthy: Path, other: Path, out: Path, labels: tuple[str, str] = ("he
     return timings
 
 
-def single_frame(run: Path, out: Path, label: str = "healthy baseline", cycle_fraction: float = 0.146) -> Path:
-    """A frame of one run's animation at ``cycle_fraction`` of its first gait cycle (mid-stance)."""
+def save_frame(runs: list[Path], out: Path, labels: list[str], highlight: list[str], cycle_fraction: float) -> Path:
+    """A PNG frame of the runs' animation at ``cycle_fraction`` of the first gait cycle."""
     from sim.figures.animation import Animation
 
-    anim = Animation([run], fps=30, strides=2, slowmo=2, labels=[label],
-                     highlight=["glut_max_r", "vasti_r", "gastroc_r", "soleus_r"])
+    anim = Animation(runs, fps=30, strides=2, slowmo=2, labels=labels, highlight=highlight)
     try:
         frame = anim.frame(int(cycle_fraction * anim.n_frames / 2))
         with atomic_file(out) as tmp:
@@ -67,6 +59,11 @@ def single_frame(run: Path, out: Path, label: str = "healthy baseline", cycle_fr
     finally:
         anim.close()
     return out
+
+
+def single_frame(run: Path, out: Path, label: str = "healthy baseline") -> Path:
+    """The README's picture: one run's animation at mid-stance of its first gait cycle."""
+    return save_frame([run], out, [label], ["glut_max_r", "vasti_r", "gastroc_r", "soleus_r"], cycle_fraction=0.146)
 
 
 def main() -> None:

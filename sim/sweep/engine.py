@@ -127,7 +127,7 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
         if states[p] == "done":
             record = json.loads((folders[p] / POINT_FILE).read_text())
             if needs_rejudging(record):  # judged by other result rules: judge the stored stride again
-                record = rejudge_point(folders[p], models)
+                record = rejudge_point(folders[p], record, models)
                 rejudged.append(p)
             solved[p] = record["counts_as_result"]
         elif states[p] == "corrupt":
@@ -156,12 +156,13 @@ def _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, execu
         shutil.rmtree(folders[p], ignore_errors=True)
         for leftover in points_dir.glob(folders[p].name + ".partial*"):
             shutil.rmtree(leftover, ignore_errors=True)
+    no_longer_results = [p.key for p in rejudged if not solved[p]]
     counts = {"points": len(points), "already_solved": len(solved), "corrupt_resolved": len(corrupt),
               "solved_now": 0, "failed": sum(1 for ok in solved.values() if not ok), "interrupted": 0,
-              "rejudged": len(rejudged), "rejudged_no_longer_results": sum(1 for p in rejudged if not solved[p])}
+              "rejudged": len(rejudged), "rejudged_no_longer_results": len(no_longer_results)}
     if report:
         report({"event": "start", **counts, "corrupt": [p.key for p in corrupt],
-                "no_longer_results": [p.key for p in rejudged if not solved[p]]})
+                "no_longer_results": no_longer_results})
     if not todo:
         return counts
     start, durations = time.perf_counter(), []

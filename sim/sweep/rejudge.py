@@ -7,7 +7,6 @@ failed point with the reason, never silently a result, and is not replaced.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,28 +21,27 @@ def needs_rejudging(record: dict) -> bool:
     return bool(record.get("counts_as_result")) and record.get("result_rules") != RESULT_RULES
 
 
-def rejudge_point(folder: Path, models: dict | None = None) -> dict:
-    """Classify the point's stored stride again; rewrite its point record and status (atomically)
-    with the new verdict. ``models`` caches one CasADi model per model. Returns the record."""
+def rejudge_point(folder: Path, record: dict, models: dict) -> dict:
+    """Classify the point's stored stride again; rewrite its point record (``record``, as read from
+    its ``point.json``) and, if the verdict changed, its status (atomically). ``models`` caches one
+    CasADi model per model fingerprint. Returns the new record."""
     from sim.cas.model import CasadiModel
 
     run = RunFolder(folder)
     trajectory, spec = run.solution()
     status = run.status()
     key = spec.fingerprint()
-    models = {} if models is None else models
     if key not in models:
         models[key] = CasadiModel(spec)
     solution = SimpleNamespace(trajectory=trajectory, report=SimpleNamespace(converged=bool(status.get("converged"))))
     label = classify(solution, model=models[key]).label
     is_result = counts_as_result(solution, label)
-    record = json.loads((folder / POINT_FILE).read_text())
-    previous = {"gait": status.get("gait", {}).get("label"), "counts_as_result": record.get("counts_as_result"),
+    gait = status.get("gait", {})
+    previous = {"gait": gait.get("label"), "counts_as_result": record.get("counts_as_result"),
                 "result_rules": record.get("result_rules")}
-    if status.get("gait", {}).get("label") != label or status.get("counts_as_result") != is_result:
-        status = {**status, "gait": {**status.get("gait", {}), "label": label}, "counts_as_result": is_result,
-                  "rejudged": previous}
-        write_json(run.file(STATUS), status)
+    if gait.get("label") != label or status.get("counts_as_result") != is_result:
+        write_json(run.file(STATUS), {**status, "gait": {**gait, "label": label}, "counts_as_result": is_result,
+                                      "rejudged": previous})
     record = {**record, "counts_as_result": is_result, "result_rules": RESULT_RULES,
               "rejudged": {**previous, "gait_now": label}}
     write_json(folder / POINT_FILE, record)
