@@ -1,13 +1,13 @@
 """Diagnostic strides of model and formulation variants the realism work weighs (never results):
 ``python -m sim.apps.realism_diagnostics OUT [--viscous-friction V] [--friction MU]
 [--transition-velocity V] [--dissipation C] [--contact-stiffness K] [--max-loaded-slip V|none]
-[--max-slip-load P] [--effort uniform|volume]
+[--max-slip-load P] [--effort uniform|volume] [--transcription trapezoidal|radau]
 [--weight GOAL=W] [--passive COORDINATE.FIELD=VALUE] [--starts N] [--guess RUN]``.
 
 Each option changes one thing of the default model or formulation: the contact's viscous
 friction (s/m), its Coulomb coefficient, its stick-slip transition speed (m/s), its
 Hunt-Crossley dissipation (s/m) and stiffness (N/m), the no-skid limit of a loaded foot (m/s;
-``none`` removes it) or a limit on slip times load (BW m/s), the effort measure, a goal weight
+``none`` removes it) or a limit on slip times load (BW m/s), the effort measure, the transcription, a goal weight
 (e.g. ``metabolic=0.1``), a parameter of a coordinate's passive joint-moment entry (e.g.
 ``lumbar_extension.theta1=-0.5236``, the former lumbar onset; SI units, as in models/). Prints the features
 docs/validation.md compares. ``--guess RUN`` starts from a run folder's stride (with ``--starts 1``,
@@ -69,6 +69,7 @@ def _slip(value: str) -> float | None:
 
 def main() -> None:
     from sim.stride.problem import DEFAULT_EFFORT, DEFAULT_MAX_LOADED_SLIP
+    from sim.stride.transcription import DEFAULT_SCHEME, SCHEMES
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
@@ -82,6 +83,7 @@ def main() -> None:
                         help="slip x normal force (BW) of a sphere at most P (BW m/s); combine with "
                              "--max-loaded-slip none")
     parser.add_argument("--effort", choices=["uniform", "volume"], default=DEFAULT_EFFORT)
+    parser.add_argument("--transcription", choices=sorted(SCHEMES), default=DEFAULT_SCHEME)
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--n-intervals", type=int, default=50)
     parser.add_argument("--guess", type=Path, help="a run folder whose stride is the first start")
@@ -101,7 +103,8 @@ def main() -> None:
     spec = variant(args.viscous_friction, args.friction, args.transition_velocity, args.dissipation,
                    args.contact_stiffness, args.passive)
     problem = StrideProblem(spec, n_intervals=args.n_intervals, max_loaded_slip=args.max_loaded_slip,
-                            weights=weights, effort=args.effort, max_slip_load=args.max_slip_load)
+                            weights=weights, effort=args.effort, max_slip_load=args.max_slip_load,
+                            transcription=args.transcription)
     config = make_config(n_intervals=args.n_intervals, starts=args.starts, guess=args.guess)
     status = run_stride(config, args.out, problem=problem, check_residuals=False, overwrite=True)
     folder = RunFolder(status.get("written_to", args.out))

@@ -9,8 +9,6 @@ from __future__ import annotations
 import casadi as ca
 import numpy as np
 
-from sim.stride.transcription import trapezoidal
-
 
 def diagnose(problem, solution, top: int = 8) -> dict:
     """Largest constraint violations (scaled units) and the variables sitting on a bound, at the
@@ -18,16 +16,13 @@ def diagnose(problem, solution, top: int = 8) -> dict:
     tr = problem.transcription
     w, p = solution.point, solution.parameters
     g = np.asarray(ca.Function("g", [tr.nlp["x"], tr.nlp["p"]], [tr.nlp["g"]])(w, p)).ravel()
-    lbw, ubw = trapezoidal.variable_bounds(problem.layout, problem.n)
+    lbw, ubw = problem.scheme.variable_bounds(problem.layout, problem.n)
     violation = np.maximum(tr.lbg - g, 0) + np.maximum(g - tr.ubg, 0)
     step = solution.trajectory.duration / problem.n
     worst = np.argsort(violation)[::-1][:top]
     violations = [{"constraint": tr.labels[i][0], "time_s": round(tr.labels[i][1] * step, 4),
                    "violation": float(violation[i])} for i in worst if violation[i] > 0]
-    n_nodes = problem.n + 1
-    layout = problem.layout
-    names = ([(s, k) for k in range(n_nodes) for s in layout.state_labels()]
-             + [(c, k) for k in range(n_nodes) for c in layout.control_labels()] + [("stride duration", 0)])
+    names = problem.scheme.variable_labels(problem.layout, problem.n)
     span = np.maximum(ubw - lbw, 1e-12)
     at_bound = [(names[i][0], round(names[i][1] * step, 4), "lower" if w[i] - lbw[i] < 1e-6 * span[i] else "upper")
                 for i in range(len(w))

@@ -14,7 +14,8 @@ Formulation (De Groote et al. 2016, Falisse et al. 2019; docs/stride.md):
   optionally foot slip, metabolic rate, tracking (diagnostics);
 * left-right symmetry (half stride, the mirror image closes the cycle) or a full stride; average
   speed imposed through the periodicity of ``pelvis_tx``;
-* the transcription (trapezoidal collocation, :mod:`sim.stride.transcription.trapezoidal`).
+* the transcription: trapezoidal collocation (:mod:`sim.stride.transcription.trapezoidal`, the
+  default) or Radau IIA (:mod:`sim.stride.transcription.radau`, L-stable, three points per interval).
 
 The effort exponent is 2 (``effort_exponent`` selects another): with a^3 the baseline from the
 measured-data guess did not converge in 1000 iterations, and from other guesses it settled in
@@ -37,7 +38,7 @@ from sim.stride import constraints, goals
 from sim.stride.guess import StrideGuess
 from sim.stride.node import NodeContext
 from sim.stride.solve import DEFAULT_IPOPT, Solution, StrideSolver
-from sim.stride.transcription import trapezoidal
+from sim.stride.transcription import DEFAULT_SCHEME, scheme
 from sim.stride.variables import Layout
 
 #: default goal weights (effort is 1). Regularization stays small: the acceleration weight is in
@@ -60,7 +61,7 @@ def formulation(weights: dict[str, float] | None = None, effort: str = DEFAULT_E
                 effort_exponent: float = DEFAULT_EFFORT_EXPONENT,
                 metabolic_excitation: bool = False, tracking: bool = False,
                 max_loaded_slip: float | None = DEFAULT_MAX_LOADED_SLIP,
-                max_slip_load: float | None = None) -> dict[str, Any]:
+                max_slip_load: float | None = None, transcription: str = DEFAULT_SCHEME) -> dict[str, Any]:
     """What, besides the model, decides which stride a solve finds: the goals, their weights and
     the optional constraints.
 
@@ -73,6 +74,8 @@ def formulation(weights: dict[str, float] | None = None, effort: str = DEFAULT_E
            "tracking": tracking, "max_loaded_slip": max_loaded_slip}
     if max_slip_load is not None:  # diagnostics only; absent, so default fingerprints stay as they were
         out["max_slip_load"] = max_slip_load
+    if transcription != DEFAULT_SCHEME:  # recorded only when not the default, like max_slip_load
+        out["transcription"] = transcription
     return out
 
 
@@ -84,8 +87,10 @@ class StrideProblem:
                  effort: str = DEFAULT_EFFORT, effort_exponent: float = DEFAULT_EFFORT_EXPONENT,
                  metabolic_excitation: bool = False, tracking: tuple[np.ndarray, float] | None = None,
                  max_loaded_slip: float | None = DEFAULT_MAX_LOADED_SLIP, fixed_duration: float | None = None,
-                 max_slip_load: float | None = None):
+                 max_slip_load: float | None = None, transcription: str = DEFAULT_SCHEME):
         t0 = time.perf_counter()
+        #: the transcription module (:data:`sim.stride.transcription.SCHEMES`)
+        self.scheme = scheme(transcription)
         self.spec = spec or load_spec()
         self.model = CasadiModel(self.spec)
         self.n = n_intervals
@@ -101,7 +106,7 @@ class StrideProblem:
         self.tracking = goals.Tracking(*tracking) if tracking is not None else None
         self.constraints = self._constraints(max_loaded_slip, max_slip_load)
         self.formulation = formulation(weights, effort, effort_exponent, metabolic_excitation, tracking is not None,
-                                       max_loaded_slip, max_slip_load)
+                                       max_loaded_slip, max_slip_load, transcription)
         self._build()
         self.build_time = time.perf_counter() - t0
 
@@ -151,7 +156,7 @@ class StrideProblem:
         self.outputs = ca.Function("outputs", [xs, us, p],
                                    [node.muscle_force, ca.sum2(forces[:, right]), ca.sum2(forces[:, left])],
                                    ["xs", "us", "p"], ["force", "grf_r", "grf_l"])
-        self.transcription = trapezoidal.transcribe(
+        self.transcription = self.scheme.transcribe(
             layout, self.node, self.n, [g.weight for g in self.goals], [g.name for g in self.goals],
             equalities, inequalities, self.tracking)
 

@@ -19,7 +19,6 @@ from sim.model.spec import ModelSpecError
 from sim.stride.guess import StrideGuess, equilibrium_tendon_forces
 from sim.stride.progress import CatchInterrupt, IterationMonitor
 from sim.stride.trajectory import Trajectory
-from sim.stride.transcription import trapezoidal
 from sim.stride.variables import JOINTS
 
 DEFAULT_IPOPT = {"sb": "yes", "tol": 1e-4, "constr_viol_tol": 1e-4, "dual_inf_tol": 1e-3, "acceptable_tol": 1e-3,
@@ -101,7 +100,7 @@ class StrideSolver:
         da = g.da if g.da is not None else np.zeros((n_nodes, n_m))
         dft = g.dft if g.dft is not None else np.zeros((n_nodes, n_t))
         res = g.reserves if g.reserves is not None else np.zeros((n_nodes, len(JOINTS)))
-        return trapezoidal.initial_point(problem.layout, problem.n, np.column_stack([g.q, g.qd, a, ft]),
+        return problem.scheme.initial_point(problem.layout, problem.n, np.column_stack([g.q, g.qd, a, ft]),
                                          np.column_stack([g.qdd, da, dft, res]), g.duration)
 
     def solve(self, speed: float = 3.5, knobs: dict[str, float] | None = None, guess: StrideGuess | None = None,
@@ -125,7 +124,7 @@ class StrideSolver:
         if guess is None:
             guess = data_guess(problem.spec, problem.n + 1, speed=speed, symmetric=problem.symmetric)
         w0 = self.initial_point(guess, kvec)
-        lbw, ubw = trapezoidal.variable_bounds(problem.layout, problem.n)
+        lbw, ubw = problem.scheme.variable_bounds(problem.layout, problem.n)
         tr = problem.transcription
         complete = all(v is not None for v in (guess.a, guess.ft, guess.da, guess.dft, guess.reserves))
         solver = self.ipopt(max_iter, print_level, warm=complete)
@@ -149,7 +148,7 @@ class StrideSolver:
         """The Trajectory of an NLP point (physical units, forces from the model)."""
         problem = self.problem
         layout, n = problem.layout, problem.n
-        xs, us, x, u, duration = trapezoidal.unpack(layout, n, w)
+        xs, us, x, u, duration = problem.scheme.unpack(layout, n, w)
         force, grf_r, grf_l = (np.asarray(v) for v in problem.outputs.map(n + 1)(xs.T, us.T, p))
         s = layout.slices
         zeros = np.zeros((n + 1, 1))

@@ -100,6 +100,7 @@ class Layout:
         self.s_time = 0.5
         self.time_bounds = (0.12, 0.8) if symmetric else (0.25, 1.6)
         self.state_perm = self._mirror(model, symmetric, nq, nm)
+        self.control_perm = self._mirror_controls(model, symmetric)
 
     def _mirror(self, model, symmetric: bool, nq: int, nm: int) -> list[int]:
         """Index map of x onto its mirror image (identity for a full stride)."""
@@ -111,6 +112,21 @@ class Layout:
         perm = cmap + [nq + i for i in cmap]
         perm += [2 * nq + mmap[i] for i in range(nm)]
         perm += [2 * nq + nm + tmap[i] for i in range(len(self.compliant))]
+        return perm
+
+    def _mirror_controls(self, model, symmetric: bool) -> list[int]:
+        """Index map of u onto its mirror image (identity for a full stride)."""
+        if not symmetric:
+            return list(range(self.nu))
+        perm: list[int] = []
+        maps = {"acceleration": mirror_permutation(list(COORDINATES)),
+                "activation_rate": mirror_permutation(model.muscle_names),
+                "tendon_force_rate": mirror_permutation([model.muscle_names[i] for i in self.compliant]),
+                "reserves": mirror_permutation(self.reserve_coordinates)}
+        start = 0
+        for block in self.controls:
+            perm += [start + i for i in maps[block.name]]
+            start += block.size
         return perm
 
     def state_labels(self) -> list[str]:

@@ -114,6 +114,12 @@ def variable_bounds(layout: Layout, n: int) -> tuple[np.ndarray, np.ndarray]:
     return lbw, ubw
 
 
+def variable_labels(layout: Layout, n: int) -> list[tuple[str, float]]:
+    """(name, time in intervals) of every element of w, for diagnostics."""
+    return ([(s, float(k)) for k in range(n + 1) for s in layout.state_labels()]
+            + [(c, float(k)) for k in range(n + 1) for c in layout.control_labels()] + [("stride duration", 0.0)])
+
+
 def initial_point(layout: Layout, n: int, states: np.ndarray, controls: np.ndarray, duration: float) -> np.ndarray:
     """Scaled w from physical states and controls (nodes x quantities), clipped into the bounds."""
     x = states / layout.sx
