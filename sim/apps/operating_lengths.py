@@ -15,20 +15,25 @@ import numpy as np
 
 from sim.model.spec import ModelSpec, load_spec
 from sim.stride.guess import data_guess
-from sim.stride.problem import StrideProblem
+from sim.stride.problem import DEFAULT_MAX_LOADED_SLIP, StrideProblem
 
 #: tracking weight on the squared angle error (rad^2, mean over nodes); 10 makes tracking dominate
 TRACKING_WEIGHT = 10.0
 
 
+def tracked_solution(spec: ModelSpec, n_intervals: int = 50, speed: float = 3.5,
+                     max_loaded_slip: float | None = DEFAULT_MAX_LOADED_SLIP, max_iter: int = 1000):
+    """(problem, solution) of the model following the measured stride's angles at its stride time."""
+    guess = data_guess(spec, n_intervals + 1, speed=speed)
+    problem = StrideProblem(spec, n_intervals=n_intervals, tracking=(guess.q, TRACKING_WEIGHT),
+                            fixed_duration=guess.duration, max_loaded_slip=max_loaded_slip)  # the measured cadence
+    return problem, problem.solve(speed, guess=guess, print_level=0, max_iter=max_iter)
+
+
 def tracked_operating_lengths(spec: ModelSpec | None = None, n_intervals: int = 50, speed: float = 3.5,
                               muscles: tuple[str, ...] = ("soleus_r", "gastroc_r")) -> dict:
     """Normalized fibre length of ``muscles`` at peak activation and at peak force in the tracked stride."""
-    spec = spec or load_spec()
-    guess = data_guess(spec, n_intervals + 1, speed=speed)
-    problem = StrideProblem(spec, n_intervals=n_intervals, tracking=(guess.q, TRACKING_WEIGHT),
-                            fixed_duration=guess.duration)  # the measured cadence
-    solution = problem.solve(speed, guess=guess, print_level=0)
+    problem, solution = tracked_solution(spec or load_spec(), n_intervals, speed)
     if not solution.report.converged:
         raise RuntimeError(f"the tracking solve did not converge ({solution.report.status})")
     stride = solution.trajectory.full_stride(problem.model)
