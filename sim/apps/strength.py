@@ -1,4 +1,4 @@
-"""The model's maximal isometric joint moments: what each muscle adds at full activation, by posture.
+"""The model's maximal isometric joint moments, muscle by muscle, and its passive ankle at measured limits.
 
 ``python -m sim.apps.strength [--adductors]`` prints, for the postures of common dynamometer
 tests, the active moment each right-leg muscle adds at full activation (its tendon force at
@@ -6,6 +6,8 @@ activation 1 minus at rest, fibres isometric, compliant tendons in equilibrium w
 times its moment arm, and their sum. Compare with in-vivo strength or with a fuller model
 (docs/validation.md compares the hip flexors with Rajagopal et al.'s 2016 model).
 ``--adductors`` adds the lumped adductors of :func:`sim.apps.realism_diagnostics.with_hip_adductors`.
+It then prints the passive ankle (muscles at rest and the joint's stop) at the dorsiflexion that
+healthy adults reach under body weight, where the measured load is some tens of N m.
 """
 
 from __future__ import annotations
@@ -29,6 +31,29 @@ TESTS = [
     ("ankle plantarflexion, ankle 0, knee 0", {}, "ankle_angle_r", -1),
     ("ankle plantarflexion, ankle 10 dorsiflexed, knee 0", {"ankle_angle_r": 10.0}, "ankle_angle_r", -1),
 ]
+
+
+#: weight-bearing ankle dorsiflexion limits (deg) with the knee angle (deg) of the test: Baumbach et
+#: al. 2014 (BMC Musculoskelet Disord 15:246; 20 adults), knee straight and flexed 75 deg; the lunge
+#: of Calatayud et al. 2015 (Int J Sports Phys Ther 10:197; 26 men, knee flexed, about 75 deg assumed)
+WEIGHT_BEARING_DORSIFLEXION = [
+    ("weight-bearing, knee straight (Baumbach 2014: 25 [22-28] deg)", 25.0, 0.0),
+    ("weight-bearing, knee flexed 75 (Baumbach 2014: 39 [36-42] deg)", 39.0, 75.0),
+    ("weight-bearing lunge (Calatayud 2015: 40.6 +/- 5.2 deg)", 40.6, 75.0),
+]
+
+
+def passive_ankle(model: CasadiModel, dorsiflexion_deg: float, knee_deg: float) -> tuple[float, float]:
+    """Passive plantarflexion moment (N m, positive resists dorsiflexion) of the resting muscles and
+    of the joint's passive moment at an ankle and knee angle."""
+    q = np.zeros(len(COORDINATES))
+    ankle = COORDINATES.index("ankle_angle_r")
+    q[ankle] = np.radians(dorsiflexion_deg)
+    q[COORDINATES.index("knee_angle_r")] = np.radians(knee_deg)
+    arms = np.asarray(model.muscle_geometry(q, np.zeros_like(q))[2])[:, ankle]
+    muscles = -float(arms @ tendon_forces(model, q, 0.0))
+    joint = -float(np.asarray(model.passive_moments(q, np.zeros_like(q))).ravel()[ankle])
+    return muscles, joint
 
 
 def tendon_forces(model: CasadiModel, q: np.ndarray, activation: float) -> np.ndarray:
@@ -78,6 +103,10 @@ def main() -> None:
         parts = maximal_moments(model, posture, coordinate, direction)
         print(f"{label}: {sum(parts.values()):.0f} N m ("
               + ", ".join(f"{name} {value:.0f}" for name, value in parts.items()) + ")")
+    print("passive ankle at measured dorsiflexion limits:")
+    for label, dorsiflexion, knee in WEIGHT_BEARING_DORSIFLEXION:
+        muscles, joint = passive_ankle(model, dorsiflexion, knee)
+        print(f"  {label}: muscles {muscles:.0f} N m, joint {joint:.0f} N m")
 
 
 if __name__ == "__main__":
