@@ -25,8 +25,8 @@ from __future__ import annotations
 import casadi as ca
 import numpy as np
 
-from sim.stride.transcription.trapezoidal import Transcription
-from sim.stride.variables import IX, N_Q, ROTATIONAL, Layout
+from sim.stride.transcription.trapezoidal import Transcription, assemble, grid_bounds
+from sim.stride.variables import IX, Layout
 
 
 def transcribe(layout: Layout, node, n: int, weights: list[float], goal_names: list[str], equalities: list,
@@ -47,24 +47,10 @@ def transcribe(layout: Layout, node, n: int, weights: list[float], goal_names: l
     before[IX] = (X[IX, n - 1] * layout.sx[IX] - distance) / layout.sx[IX]
     previous2 = ca.horzcat(before, X[:, : n - 1])  # x_{k-2} for k = 1..n
     defects = 3 * X[:, 1:] - 4 * X[:, :-1] + previous2 - 2 * h * xdot
-    periodic = X[:, n] - X[layout.state_perm, 0]
-    periodic[IX] = (X[IX, n] * layout.sx[IX] - X[IX, 0] * layout.sx[IX] - distance) / layout.sx[IX]
     integrals = h * ca.sum2(terms)
     cost_terms = ca.DM(weights) * integrals / distance
-    names = list(goal_names)
-    if tracking is not None:
-        if tracking.reference.shape != (n + 1, N_Q):
-            raise ValueError(f"tracking reference must be {(n + 1, N_Q)} (nodes x coordinates)")
-        error = X[ROTATIONAL, :] * layout.sx[ROTATIONAL, None] - ca.DM(tracking.reference[:, ROTATIONAL].T)
-        cost_terms = ca.vertcat(cost_terms, tracking.weight * ca.sumsqr(error) / (n + 1))
-        names.append(tracking.name)
-    cost = ca.sum1(cost_terms)
-    g = ca.vertcat(ca.vec(defects), ca.vec(eq), ca.vec(ineq), periodic)
-    wvar = ca.vertcat(ca.vec(X), ca.vec(U), Ts)
-    labels, lbg, ubg = _constraint_layout(layout, n, equalities, inequalities)
-    return Transcription(nlp={"x": wvar, "p": p, "f": cost, "g": g},
-                         cost_function=ca.Function("cost_terms", [wvar, p], [cost_terms]),
-                         goal_names=names, labels=labels, lbg=lbg, ubg=ubg, n_w=wvar.numel())
+    return assemble(layout, n, X, U, Ts, p, distance, [defects], eq, ineq, cost_terms, goal_names, X, tracking,
+                    _constraint_layout(layout, n, equalities, inequalities))
 
 
 def _constraint_layout(layout: Layout, n: int, equalities: list, inequalities: list):
@@ -88,15 +74,7 @@ def _constraint_layout(layout: Layout, n: int, equalities: list, inequalities: l
 
 def variable_bounds(layout: Layout, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Scaled bounds of w: the blocks' physical bounds at every node, pelvis_tx(0) = 0, the duration."""
-    lbx_x = np.tile(layout.lbx_phys / layout.sx, (n + 1, 1))
-    ubx_x = np.tile(layout.ubx_phys / layout.sx, (n + 1, 1))
-    lbx_x[0, IX] = ubx_x[0, IX] = 0.0
-    lbx_u = np.tile(layout.lbu_phys / layout.su, (n, 1))
-    ubx_u = np.tile(layout.ubu_phys / layout.su, (n, 1))
-    t_lo, t_hi = layout.time_bounds
-    lbw = np.concatenate([lbx_x.ravel(), lbx_u.ravel(), [t_lo / layout.s_time]])
-    ubw = np.concatenate([ubx_x.ravel(), ubx_u.ravel(), [t_hi / layout.s_time]])
-    return lbw, ubw
+    return grid_bounds(layout, n + 1, n)
 
 
 def variable_labels(layout: Layout, n: int) -> list[tuple[str, float]]:

@@ -26,8 +26,8 @@ from functools import cache
 import casadi as ca
 import numpy as np
 
-from sim.stride.transcription.trapezoidal import Transcription
-from sim.stride.variables import IX, N_Q, ROTATIONAL, Layout
+from sim.stride.transcription.trapezoidal import Transcription, assemble, grid_bounds
+from sim.stride.variables import IX, Layout
 
 #: collocation points per interval
 DEGREE = 3
@@ -82,25 +82,11 @@ def transcribe(layout: Layout, node, n: int, weights: list[float], goal_names: l
                for j in range(1, d + 1)]
     speed = p[0]
     distance = speed * T
-    periodic = X[:, m] - X[layout.state_perm, 0]
-    periodic[IX] = (X[IX, m] * layout.sx[IX] - X[IX, 0] * layout.sx[IX] - distance) / layout.sx[IX]
     integrals = h * ca.mtimes(terms, ca.DM(np.tile(quad, n)))
     cost_terms = ca.DM(weights) * integrals / distance
-    names = list(goal_names)
-    if tracking is not None:
-        if tracking.reference.shape != (n + 1, N_Q):
-            raise ValueError(f"tracking reference must be {(n + 1, N_Q)} (nodes x coordinates)")
-        mesh = X[:, list(range(0, m + 1, d))]
-        error = mesh[ROTATIONAL, :] * layout.sx[ROTATIONAL, None] - ca.DM(tracking.reference[:, ROTATIONAL].T)
-        cost_terms = ca.vertcat(cost_terms, tracking.weight * ca.sumsqr(error) / (n + 1))
-        names.append(tracking.name)
-    cost = ca.sum1(cost_terms)
-    g = ca.vertcat(*[ca.vec(D) for D in defects], ca.vec(eq), ca.vec(ineq), periodic)
-    wvar = ca.vertcat(ca.vec(X), ca.vec(U), Ts)
-    labels, lbg, ubg = _constraint_layout(layout, n, equalities, inequalities)
-    return Transcription(nlp={"x": wvar, "p": p, "f": cost, "g": g},
-                         cost_function=ca.Function("cost_terms", [wvar, p], [cost_terms]),
-                         goal_names=names, labels=labels, lbg=lbg, ubg=ubg, n_w=wvar.numel())
+    mesh = X[:, list(range(0, m + 1, d))]
+    return assemble(layout, n, X, U, Ts, p, distance, defects, eq, ineq, cost_terms, goal_names, mesh, tracking,
+                    _constraint_layout(layout, n, equalities, inequalities))
 
 
 def _constraint_layout(layout: Layout, n: int, equalities: list, inequalities: list):
@@ -129,16 +115,7 @@ def _constraint_layout(layout: Layout, n: int, equalities: list, inequalities: l
 
 def variable_bounds(layout: Layout, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Scaled bounds of w: the blocks' physical bounds at every point, pelvis_tx(0) = 0, the duration."""
-    m = n * DEGREE
-    lbx_x = np.tile(layout.lbx_phys / layout.sx, (m + 1, 1))
-    ubx_x = np.tile(layout.ubx_phys / layout.sx, (m + 1, 1))
-    lbx_x[0, IX] = ubx_x[0, IX] = 0.0
-    lbx_u = np.tile(layout.lbu_phys / layout.su, (m, 1))
-    ubx_u = np.tile(layout.ubu_phys / layout.su, (m, 1))
-    t_lo, t_hi = layout.time_bounds
-    lbw = np.concatenate([lbx_x.ravel(), lbx_u.ravel(), [t_lo / layout.s_time]])
-    ubw = np.concatenate([ubx_x.ravel(), ubx_u.ravel(), [t_hi / layout.s_time]])
-    return lbw, ubw
+    return grid_bounds(layout, n * DEGREE + 1, n * DEGREE)
 
 
 def variable_labels(layout: Layout, n: int) -> list[tuple[str, float]]:

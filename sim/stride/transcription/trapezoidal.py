@@ -60,26 +60,12 @@ def transcribe(layout: Layout, node, n: int, weights: list[float], goal_names: l
     defects = X[:, 1:] - X[:, :-1] - 0.5 * h * (xdot[:, 1:] + xdot[:, :-1])
     speed = p[0]
     distance = speed * T
-    periodic = X[:, n] - X[layout.state_perm, 0]
-    periodic[IX] = (X[IX, n] * layout.sx[IX] - X[IX, 0] * layout.sx[IX] - distance) / layout.sx[IX]
     quad = np.full(n + 1, 1.0)
     quad[[0, -1]] = 0.5
     integrals = h * ca.mtimes(terms, ca.DM(quad))  # per goal
     cost_terms = ca.DM(weights) * integrals / distance
-    names = list(goal_names)
-    if tracking is not None:
-        if tracking.reference.shape != (n + 1, N_Q):
-            raise ValueError(f"tracking reference must be {(n + 1, N_Q)} (nodes x coordinates)")
-        error = X[ROTATIONAL, :] * layout.sx[ROTATIONAL, None] - ca.DM(tracking.reference[:, ROTATIONAL].T)
-        cost_terms = ca.vertcat(cost_terms, tracking.weight * ca.sumsqr(error) / (n + 1))
-        names.append(tracking.name)
-    cost = ca.sum1(cost_terms)
-    g = ca.vertcat(ca.vec(defects), ca.vec(eq), ca.vec(ineq), periodic)
-    wvar = ca.vertcat(ca.vec(X), ca.vec(U), Ts)
-    labels, lbg, ubg = _constraint_layout(layout, n, equalities, inequalities)
-    return Transcription(nlp={"x": wvar, "p": p, "f": cost, "g": g},
-                         cost_function=ca.Function("cost_terms", [wvar, p], [cost_terms]),
-                         goal_names=names, labels=labels, lbg=lbg, ubg=ubg, n_w=wvar.numel())
+    return assemble(layout, n, X, U, Ts, p, distance, [defects], eq, ineq, cost_terms, goal_names, X, tracking,
+                    _constraint_layout(layout, n, equalities, inequalities))
 
 
 def _constraint_layout(layout: Layout, n: int, equalities: list, inequalities: list):
@@ -103,15 +89,7 @@ def _constraint_layout(layout: Layout, n: int, equalities: list, inequalities: l
 
 def variable_bounds(layout: Layout, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Scaled bounds of w: the blocks' physical bounds at every node, pelvis_tx(0) = 0, the duration."""
-    lbx_x = np.tile(layout.lbx_phys / layout.sx, (n + 1, 1))
-    ubx_x = np.tile(layout.ubx_phys / layout.sx, (n + 1, 1))
-    lbx_x[0, IX] = ubx_x[0, IX] = 0.0
-    lbx_u = np.tile(layout.lbu_phys / layout.su, (n + 1, 1))
-    ubx_u = np.tile(layout.ubu_phys / layout.su, (n + 1, 1))
-    t_lo, t_hi = layout.time_bounds
-    lbw = np.concatenate([lbx_x.ravel(), lbx_u.ravel(), [t_lo / layout.s_time]])
-    ubw = np.concatenate([ubx_x.ravel(), ubx_u.ravel(), [t_hi / layout.s_time]])
-    return lbw, ubw
+    return grid_bounds(layout, n + 1, n + 1)
 
 
 def variable_labels(layout: Layout, n: int) -> list[tuple[str, float]]:
@@ -136,3 +114,40 @@ def unpack(layout: Layout, n: int, w: np.ndarray) -> tuple[np.ndarray, np.ndarra
     xs = w[: nx * (n + 1)].reshape(n + 1, nx)
     us = w[nx * (n + 1): (nx + nu) * (n + 1)].reshape(n + 1, nu)
     return xs, us, xs * layout.sx, us * layout.su, float(w[-1] * layout.s_time)
+
+
+def assemble(layout: Layout, n: int, X, U, Ts, p, distance, defects: list, eq, ineq, cost_terms,
+             goal_names: list[str], mesh, tracking, layout_of_g) -> Transcription:
+    """The NLP from a scheme's pieces: ``defects`` (matrices, stacked in order), the path
+    constraints, the weighted goal values, the states at the ``n + 1`` mesh nodes (for
+    ``tracking``) and ``layout_of_g`` = (labels, lbg, ubg); adds the (mirror-)periodicity of the
+    last state column to the first, ``pelvis_tx`` one (half) stride on."""
+    periodic = X[:, -1] - X[layout.state_perm, 0]
+    periodic[IX] = (X[IX, -1] * layout.sx[IX] - X[IX, 0] * layout.sx[IX] - distance) / layout.sx[IX]
+    names = list(goal_names)
+    if tracking is not None:
+        if tracking.reference.shape != (n + 1, N_Q):
+            raise ValueError(f"tracking reference must be {(n + 1, N_Q)} (nodes x coordinates)")
+        error = mesh[ROTATIONAL, :] * layout.sx[ROTATIONAL, None] - ca.DM(tracking.reference[:, ROTATIONAL].T)
+        cost_terms = ca.vertcat(cost_terms, tracking.weight * ca.sumsqr(error) / (n + 1))
+        names.append(tracking.name)
+    g = ca.vertcat(*[ca.vec(D) for D in defects], ca.vec(eq), ca.vec(ineq), periodic)
+    wvar = ca.vertcat(ca.vec(X), ca.vec(U), Ts)
+    labels, lbg, ubg = layout_of_g
+    return Transcription(nlp={"x": wvar, "p": p, "f": ca.sum1(cost_terms), "g": g},
+                         cost_function=ca.Function("cost_terms", [wvar, p], [cost_terms]),
+                         goal_names=names, labels=labels, lbg=lbg, ubg=ubg, n_w=wvar.numel())
+
+
+def grid_bounds(layout: Layout, state_points: int, control_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """Scaled bounds of w: the blocks' physical bounds at every state and control point,
+    pelvis_tx(0) = 0, the duration."""
+    lbx_x = np.tile(layout.lbx_phys / layout.sx, (state_points, 1))
+    ubx_x = np.tile(layout.ubx_phys / layout.sx, (state_points, 1))
+    lbx_x[0, IX] = ubx_x[0, IX] = 0.0
+    lbx_u = np.tile(layout.lbu_phys / layout.su, (control_points, 1))
+    ubx_u = np.tile(layout.ubu_phys / layout.su, (control_points, 1))
+    t_lo, t_hi = layout.time_bounds
+    lbw = np.concatenate([lbx_x.ravel(), lbx_u.ravel(), [t_lo / layout.s_time]])
+    ubw = np.concatenate([ubx_x.ravel(), ubx_u.ravel(), [t_hi / layout.s_time]])
+    return lbw, ubw
