@@ -58,13 +58,17 @@ def test_passive_fibre_stiffness_follows_the_rule(spec):
     strain = rule_passive_fiber_strain(spec)
     assert strain > DEFAULT_PASSIVE_STRAIN
     for m in spec.muscles:
-        if m.name in PASSIVE_RULE_EXEMPT:
+        if m.name == "gastroc":  # fitted with the whole passive ankle (tests/test_passive_ankle.py)
+            assert m.passive_strain_source == "ankle_passive_rule"
+        elif m.name in PASSIVE_RULE_EXEMPT:
             assert m.passive_fiber_strain_at_one_norm_force == DEFAULT_PASSIVE_STRAIN, m.name
             assert m.passive_strain_source is None, m.name
         else:
             assert m.passive_fiber_strain_at_one_norm_force == strain, m.name
             assert m.passive_strain_source == "passive_rom_rule", m.name
     for name, by_posture in passive_moments_by_muscle(spec).items():
+        if name in PASSIVE_RULE_EXEMPT:
+            continue
         for posture, value in by_posture.items():
             assert abs(value) <= PASSIVE_MOMENT_LIMIT, (name, posture, value)
     at_default = passive_moments_by_muscle(with_leg_passive_strain(spec, DEFAULT_PASSIVE_STRAIN))

@@ -15,6 +15,19 @@ def fit(spec):
     return whole_ankle_fit(spec)
 
 
+def test_the_model_file_follows_the_whole_ankle_rule(spec, fit):
+    """The gastrocnemius' strain, the one-joint tissues and the stop's onset are the rule's output."""
+    from sim.calibration.passive_ankle import ANKLE_PASSIVE_RULE, ankle_joint_entry
+
+    gastroc = next(m for m in spec.muscles if m.name == "gastroc")
+    tissues = next(p for p in spec.passive_moments if p.coordinate == "ankle_angle" and p.structure == "capsule")
+    stop = ankle_joint_entry(spec)
+    assert gastroc.passive_strain_source == tissues.source == stop.source == ANKLE_PASSIVE_RULE
+    assert gastroc.passive_fiber_strain_at_one_norm_force == pytest.approx(fit.gastrocnemius_strain, rel=1e-4)
+    assert (-tissues.k1, tissues.k2) == (pytest.approx(fit.scale, rel=1e-4), pytest.approx(fit.stiffness, rel=1e-4))
+    assert stop.theta2 == pytest.approx(fit.stop_onset, rel=1e-4)
+
+
 def test_the_fitted_ankle_follows_the_measured_curves_at_every_knee_angle(spec, fit):
     """Muscles plus joint within Silder et al.'s own fit quality (2.5 N m RMS) at knee 0, 15, 60 and 110 deg."""
     from sim.calibration.passive_ankle import SILDER_2007_ANKLE

@@ -40,17 +40,20 @@ def test_compliant_tendons_carry_what_their_fibres_pull(spec):
 
 
 def test_the_passive_ankle_resists_dorsiflexion_with_the_joints_own_equation(spec):
-    """At the weight-bearing limits the joint part is the model file's ankle moment (Falisse's form,
-    sign turned so that resisting dorsiflexion is positive), and resting muscles resist, never pull."""
+    """At the weight-bearing limits the joint part is the model file's ankle moments added up (the form
+    of Falisse et al., sign turned so that resisting dorsiflexion is positive), and resting muscles
+    resist, never pull."""
     import math
 
     from sim.apps.strength import WEIGHT_BEARING_DORSIFLEXION, passive_ankle
 
     model = CasadiModel(spec)
-    (entry,) = [p for p in spec.passive_moments if p.coordinate == "ankle_angle"]
+    entries = [p for p in spec.passive_moments if p.coordinate == "ankle_angle"]
+    assert {p.structure for p in entries} == {"joint", "capsule"}
     for _, dorsiflexion, knee in WEIGHT_BEARING_DORSIFLEXION:
         q = math.radians(dorsiflexion)
-        expected = -(entry.k1 * math.exp(entry.k2 * (q - entry.theta2)) + entry.k3 * math.exp(entry.k4 * (q - entry.theta1)))
+        expected = -sum(p.k1 * math.exp(p.k2 * (q - p.theta2)) + p.k3 * math.exp(p.k4 * (q - p.theta1))
+                        for p in entries)
         muscles, joint = passive_ankle(model, dorsiflexion, knee)
         assert joint == pytest.approx(expected, rel=1e-9)
         assert muscles >= 0.0

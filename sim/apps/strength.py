@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import argparse
 
-import casadi as ca
 import numpy as np
 
+from sim.calibration.isometric import passive_ankle, tendon_forces
+from sim.calibration.passive_ankle import WEIGHT_BEARING_DORSIFLEXION
 from sim.cas.model import CasadiModel
 from sim.model.geometry import COORDINATES
+
+__all__ = ["TESTS", "WEIGHT_BEARING_DORSIFLEXION", "maximal_moments", "passive_ankle", "tendon_forces"]
 
 #: (label, posture in degrees, coordinate, direction of the moment: +1 the coordinate's positive sense)
 TESTS = [
@@ -31,51 +34,6 @@ TESTS = [
     ("ankle plantarflexion, ankle 0, knee 0", {}, "ankle_angle_r", -1),
     ("ankle plantarflexion, ankle 10 dorsiflexed, knee 0", {"ankle_angle_r": 10.0}, "ankle_angle_r", -1),
 ]
-
-
-#: weight-bearing ankle dorsiflexion limits (deg) with the knee angle (deg) of the test: Baumbach et
-#: al. 2014 (BMC Musculoskelet Disord 15:246; 20 adults), knee straight and flexed 75 deg; the lunge
-#: of Calatayud et al. 2015 (Int J Sports Phys Ther 10:197; 26 men, knee flexed, about 75 deg assumed)
-WEIGHT_BEARING_DORSIFLEXION = [
-    ("weight-bearing, knee straight (Baumbach 2014: 25 [22-28] deg)", 25.0, 0.0),
-    ("weight-bearing, knee flexed 75 (Baumbach 2014: 39 [36-42] deg)", 39.0, 75.0),
-    ("weight-bearing lunge (Calatayud 2015: 40.6 +/- 5.2 deg)", 40.6, 75.0),
-]
-
-
-def passive_ankle(model: CasadiModel, dorsiflexion_deg: float, knee_deg: float) -> tuple[float, float]:
-    """Passive plantarflexion moment (N m, positive resists dorsiflexion) of the resting muscles and
-    of the joint's passive moment at an ankle and knee angle."""
-    q = np.zeros(len(COORDINATES))
-    ankle = COORDINATES.index("ankle_angle_r")
-    q[ankle] = np.radians(dorsiflexion_deg)
-    q[COORDINATES.index("knee_angle_r")] = np.radians(knee_deg)
-    arms = np.asarray(model.muscle_geometry(q, np.zeros_like(q))[2])[:, ankle]
-    muscles = -float(arms @ tendon_forces(model, q, 0.0))
-    joint = -float(np.asarray(model.passive_moments(q, np.zeros_like(q))).ravel()[ankle])
-    return muscles, joint
-
-
-def tendon_forces(model: CasadiModel, q: np.ndarray, activation: float) -> np.ndarray:
-    """Tendon forces (N) of isometric muscles at ``activation``; compliant tendons in equilibrium
-    with their fibres (the residual of :meth:`CasadiModel.muscle_tendon` solved for zero)."""
-    n = model.n_muscles
-    lmt, _, _ = model.muscle_geometry(q, np.zeros_like(q))
-    knobs = model.knob_vector(None)
-    act = np.full(n, activation)
-    compliant = [i for i, c in enumerate(model.compliant) if c]
-    unknown = ca.SX.sym("ft", len(compliant))
-    ft = ca.SX.zeros(n)
-    for k, i in enumerate(compliant):
-        ft[i] = unknown[k]
-    _, residual, *_ = model.muscle_tendon(lmt, np.zeros(n), act, ft, np.zeros(n), knobs)
-    solve = ca.rootfinder("equilibrium", "newton", {"x": unknown, "g": residual[compliant]})
-    ft_eq = np.zeros(n)
-    ft_eq[compliant] = np.asarray(solve(np.full(len(compliant), 0.5), [])).ravel()
-    force, residual_at, *_ = model.muscle_tendon(lmt, np.zeros(n), act, ft_eq, np.zeros(n), knobs)
-    if np.max(np.abs(np.asarray(residual_at))) > 1e-9:
-        raise RuntimeError("no tendon-fibre equilibrium found")
-    return np.asarray(force).ravel()
 
 
 def maximal_moments(model: CasadiModel, posture_deg: dict[str, float], coordinate: str,

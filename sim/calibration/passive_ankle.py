@@ -15,7 +15,7 @@ dorsiflexion-resisting exponential of the joint (the one-joint tissues: soleus' 
 share beyond the model's soleus), both fitted at once in least squares to all four curves.
 
 Out-of-sample check: the dorsiflexion adults reach under body weight (a lunge, a few tens of N m of
-load; :data:`sim.apps.strength.WEIGHT_BEARING_DORSIFLEXION`).
+load; :data:`WEIGHT_BEARING_DORSIFLEXION`).
 
 ``python -m sim.calibration.passive_ankle`` prints the model's moments beside Silder's, the fit and
 what it gives at the weight-bearing limits.
@@ -51,6 +51,15 @@ ANKLE_PASSIVE_RULE = "ankle_passive_rule"
 #: the mean weight-bearing lunge (Calatayud J et al. (2015) Int J Sports Phys Ther 10:197-202: 40.6
 #: +/- 5.2 deg of dorsiflexion), knee flexed as in the lunge (deg)
 LUNGE_POSTURE_DEG = (40.6, 75.0)
+#: weight-bearing ankle dorsiflexion limits (deg) with the knee angle (deg) of the test: Baumbach et
+#: al. 2014 (BMC Musculoskelet Disord 15:246; 20 adults), knee straight and flexed 75 deg; the lunge
+#: of Calatayud et al. 2015 (Int J Sports Phys Ther 10:197; 26 men, knee flexed, about 75 deg assumed)
+WEIGHT_BEARING_DORSIFLEXION = [
+    ("weight-bearing, knee straight (Baumbach 2014: 25 [22-28] deg)", 25.0, 0.0),
+    ("weight-bearing, knee flexed 75 (Baumbach 2014: 39 [36-42] deg)", 39.0, 75.0),
+    ("weight-bearing lunge (Calatayud 2015: 40.6 +/- 5.2 deg)", *LUNGE_POSTURE_DEG),
+]
+
 #: the lunge's load on the ankle (N m): about half the body weight on the front foot, its centre of
 #: pressure a few cm (5-10) in front of the ankle, 20-80 N m; with the stop's steep shape the onset
 #: moves by about 1 deg across that range
@@ -79,7 +88,9 @@ def ankle_joint_entry(spec: ModelSpec):
 
 
 def _with_rule_source(spec: ModelSpec) -> ModelSpec:
-    """``spec`` whose [sources] cite the rule (the model file carries it once the rule is adopted)."""
+    """``spec`` whose [sources] cite the rule (the model file does; a model built without it may not)."""
+    if ANKLE_PASSIVE_RULE in spec.sources:
+        return spec
     return spec.model_copy(update={"sources": {**spec.sources,
                                                ANKLE_PASSIVE_RULE: Source(citation=ANKLE_PASSIVE_CITATION)}})
 
@@ -119,7 +130,7 @@ class PassiveAnkle:
 
     def moments(self, dorsiflexion_deg: float, knee_deg: float) -> tuple[float, float]:
         """(muscles, joint) passive ankle moment, N m."""
-        from sim.apps.strength import passive_ankle
+        from sim.calibration.isometric import passive_ankle
 
         resisting_muscles, resisting_joint = passive_ankle(self.model, dorsiflexion_deg, knee_deg)
         return -resisting_muscles, -resisting_joint
@@ -214,8 +225,6 @@ def whole_ankle_fit(spec: ModelSpec) -> AnkleFit:
 def weight_bearing_moments(spec: ModelSpec) -> list[tuple[str, float, float, float]]:
     """(label, dorsiflexion deg, knee deg, whole-ankle passive moment resisting dorsiflexion N m) at
     the dorsiflexion adults reach under body weight."""
-    from sim.apps.strength import WEIGHT_BEARING_DORSIFLEXION
-
     passive = PassiveAnkle(spec)
     return [(label, ankle, knee, -passive.total(ankle, knee)) for label, ankle, knee in WEIGHT_BEARING_DORSIFLEXION]
 
