@@ -30,11 +30,39 @@ glute_strength = [1.0, 0.5]
 """
 
 
+#: two points of the same grid, for the tests of a code path rather than of the sweep's tables
+PAIR = SMALL.replace("glute_strength = [1.0, 0.5]", "glute_strength = [1.0]")
+
+
 @pytest.fixture()
 def sweep_file(tmp_path) -> Path:
     path = tmp_path / "small.toml"
     path.write_text(SMALL)
     return path
+
+
+@pytest.fixture()
+def pair_file(tmp_path) -> Path:
+    path = tmp_path / "pair.toml"
+    path.write_text(PAIR)
+    return path
+
+
+@pytest.fixture(scope="module")
+def solved_small(tmp_path_factory) -> Path:
+    """The small sweep solved once (2 workers); tests that alter a solved sweep work on a copy."""
+    root = tmp_path_factory.mktemp("solved_small")
+    (root / "small.toml").write_text(SMALL)
+    run_sweep(load_sweep(root / "small.toml"), root / "out", workers=2)
+    return root
+
+
+def _copy_of(solved: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """(sweep file, output folder) of a private copy of a solved sweep."""
+    import shutil
+
+    shutil.copytree(solved, tmp_path / "copy")
+    return tmp_path / "copy" / "small.toml", tmp_path / "copy" / "out"
 
 
 def _markers(out: Path) -> dict[str, float]:
@@ -85,9 +113,9 @@ def test_local_sweep_then_resume_is_a_no_op(sweep_file, tmp_path):
     assert _markers(out) == before  # nothing solved twice
 
 
-def test_killed_sweep_resumes_without_losing_or_repeating_work(sweep_file, tmp_path):
+def test_killed_sweep_resumes_without_losing_or_repeating_work(pair_file, tmp_path):
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(sweep_file), "-o", str(out), "--workers", "1"],
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(pair_file), "-o", str(out), "--workers", "1"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 300
     while time.time() < deadline and len(_markers(out)) < 1:
@@ -95,19 +123,18 @@ def test_killed_sweep_resumes_without_losing_or_repeating_work(sweep_file, tmp_p
     os.killpg(proc.pid, signal.SIGKILL)  # the whole sweep, workers included, at an arbitrary moment
     proc.wait()
     done_before = _markers(out)
-    assert 1 <= len(done_before) < 4
-    resumed = subprocess.run([sys.executable, "-m", "sim", "sweep", str(sweep_file), "-o", str(out)],
+    assert len(done_before) == 1  # one solved, one cut off
+    resumed = subprocess.run([sys.executable, "-m", "sim", "sweep", str(pair_file), "-o", str(out)],
                              capture_output=True, text=True, timeout=600)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     after = _markers(out)
-    assert len(after) == 4
+    assert len(after) == 2
     assert all(after[k] == v for k, v in done_before.items())  # solved points kept, not re-solved
 
 
-def test_corrupted_result_is_detected_and_solved_again(sweep_file, tmp_path):
-    out = tmp_path / "out"
+def test_corrupted_result_is_detected_and_solved_again(solved_small, tmp_path):
+    sweep_file, out = _copy_of(solved_small, tmp_path)
     sweep = load_sweep(sweep_file)
-    run_sweep(sweep, out, workers=2)
     victim = sorted((out / "points").iterdir())[0]
     (victim / "status.json").write_text('{"converged": tru')  # truncated write
     old = (victim / POINT_FILE).stat().st_mtime_ns
@@ -137,16 +164,15 @@ def test_corrupted_result_is_detected_and_solved_again(sweep_file, tmp_path):
     assert _markers(out) == before
 
 
-def test_points_judged_by_other_result_rules_are_judged_again_not_solved_again(sweep_file, tmp_path, monkeypatch):
+def test_points_judged_by_other_result_rules_are_judged_again_not_solved_again(solved_small, tmp_path, monkeypatch):
     """A resumed sweep brings every stored verdict up to the current result rules: a point judged
     by other rules is classified again from its stored stride, which is kept; one that no longer
     counts becomes a failed point with the reason, and nothing is solved again."""
     import importlib
 
     classify = importlib.import_module("sim.stride.classify")  # the module; the package exports the function
-    out = tmp_path / "out"
+    sweep_file, out = _copy_of(solved_small, tmp_path)
     sweep = load_sweep(sweep_file)
-    run_sweep(sweep, out, workers=2)
     markers = sorted((out / "points").glob(f"*/{POINT_FILE}"))
     results = [m for m in markers if json.loads(m.read_text())["counts_as_result"]]
     assert results and all(json.loads(m.read_text())["result_rules"] == classify.RESULT_RULES for m in markers)
@@ -170,13 +196,13 @@ def test_points_judged_by_other_result_rules_are_judged_again_not_solved_again(s
     assert {m: (m.parent / "solution.npz").stat().st_mtime_ns for m in markers} == stamps  # every stride kept
 
 
-def test_dask_cluster_on_loopback_uses_the_same_code_path(sweep_file, tmp_path):
+def test_dask_cluster_on_loopback_uses_the_same_code_path(pair_file, tmp_path):
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster:
-        counts = run_sweep(load_sweep(sweep_file), tmp_path / "dask", workers=2, scheduler=cluster.scheduler_address)
-    assert counts["solved_now"] == 4
+        counts = run_sweep(load_sweep(pair_file), tmp_path / "dask", workers=2, scheduler=cluster.scheduler_address)
+    assert counts["solved_now"] == 2
     pids = {json.loads(p.read_text())["worker_pid"] for p in (tmp_path / "dask" / "points").glob(f"*/{POINT_FILE}")}
     assert os.getpid() not in pids  # solved on the Dask workers, not here
 
