@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from sim.stride.problem import StrideProblem, formulation
+from sim.stride.solve import DEFAULT_IPOPT
 from sim.stride.transcription import SCHEMES, radau, scheme
 
 
@@ -69,9 +70,9 @@ def test_an_l_stable_stride_converges_and_its_nodes_obey_the_model(spec, name):
     assert np.allclose(np.diff(trajectory.time), trajectory.duration / problem.n)
     xs, us, *_ = problem.scheme.unpack(problem.layout, problem.n, solution.point)
     # every reported node is a collocation point (node 0 by periodicity, with mirrored controls):
-    # the skeletal and tendon equations hold there
+    # the skeletal and tendon equations hold there, within the solver's constraint tolerance
     _, eq, _, _ = problem.node.map(problem.n + 1)(xs.T, us.T, solution.parameters)
-    assert np.abs(np.asarray(eq)).max() < 1e-5
+    assert np.abs(np.asarray(eq)).max() <= DEFAULT_IPOPT["constr_viol_tol"]
     labels = problem.scheme.variable_labels(problem.layout, problem.n)
     assert len(labels) == problem.transcription.n_w
     assert len(problem.constraint_labels) == problem.transcription.n_g
