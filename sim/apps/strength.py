@@ -5,9 +5,9 @@ tests, the active moment each right-leg muscle adds at full activation (its tend
 activation 1 minus at rest, fibres isometric, compliant tendons in equilibrium with their fibres)
 times its moment arm, and their sum (compare with in-vivo strength or with a fuller model:
 docs/validation.md compares the hip flexors with Rajagopal et al.'s 2016 model); then the passive
-ankle (resting muscles and the joint's stop) at the dorsiflexion that healthy adults reach under
-body weight, where the load on the ankle is some tens of N m. ``--adductors`` adds the lumped
-adductors of :func:`sim.apps.realism_diagnostics.with_hip_adductors`.
+ankle (resting muscles and the joint's passive moments) at the dorsiflexion that healthy adults
+reach under body weight, where the load on the ankle is some tens of N m. ``--adductors`` adds
+the lumped adductors of :func:`sim.apps.realism_diagnostics.with_hip_adductors`.
 """
 
 from __future__ import annotations
