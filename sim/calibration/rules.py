@@ -213,5 +213,15 @@ def main() -> None:
           f"{100 * HAT_COM_BEHIND_HIP:.1f} cm behind the hips standing)")
     print(f"hip_flexor_stiffness tendon_shortening_per_unit = {rule_iliopsoas_contracture(spec):.5f}")
     print(f"leg muscles: passive_fiber_strain_at_one_norm_force = {rule_passive_fiber_strain(spec)}")
+    from sim.calibration.passive_ankle import whole_ankle_fit
+
+    ankle = whole_ankle_fit(spec)
+    print(f"passive ankle: gastroc passive_fiber_strain_at_one_norm_force = {ankle.gastrocnemius_strain:.5f}, "
+          f"one-joint tissues k1 = {-ankle.scale:.4f} N m, k2 = {ankle.stiffness:.4f} /rad, dorsiflexion stop "
+          f"theta2 = {ankle.stop_onset:.5f} rad (RMS against Silder 2007 at knee 0 / 15 / 60 / 110 deg: "
+          + " / ".join(f"{v:.1f}" for v in ankle.rms_by_knee.values()) + " N m)")
+    print("passive moments with rigid tendons (the rule's check; muscles with their own calibration marked *; the "
+          "gastrocnemius' compliant tendon takes most of its stretch: python -m sim.calibration.passive_ankle):")
     for name, moments in passive_moments_by_muscle(spec).items():
-        print(f"{name:12s} passive moments (N m): " + ", ".join(f"{k}: {v:.1f}" for k, v in moments.items()))
+        mark = "*" if name in PASSIVE_RULE_EXEMPT else " "
+        print(f"{name:12s}{mark}passive moments (N m): " + ", ".join(f"{k}: {v:.1f}" for k, v in moments.items()))
