@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model.spec import ModelSpec, Source, load_spec
+from sim.model.spec import ModelSpec, load_spec
 
 #: Silder et al. (2007), digitized: knee flexion (deg) -> {dorsiflexion (deg): passive moment (N m),
 #: OpenSim sign: negative = plantarflexing, i.e. resisting dorsiflexion}
@@ -66,15 +66,6 @@ WEIGHT_BEARING_DORSIFLEXION = [
 LUNGE_LOAD_NM = 40.0
 #: a stop onset beyond any posture of the fit (rad)
 STOP_OUT_OF_THE_WAY = math.radians(60.0)
-ANKLE_PASSIVE_CITATION = (
-    "stridesim calibration (sim/calibration/passive_ankle.py, whole_ankle_fit; tested): the gastrocnemius' "
-    "passive fibre strain and the ankle's one-joint tissues (an exponential resisting dorsiflexion) fitted "
-    "together so that muscles plus joint follow the whole-joint passive ankle moments of Silder A, "
-    "Whittington B, Heiderscheit B, Thelen DG (2007) J Biomech 40:2628-2635 at knee flexion 0, 15, 60 and "
-    "110 deg (dorsiflexion -30..20 deg) in least squares; the dorsiflexion stop of Falisse et al. (2019) "
-    "keeps its shape, its onset placed where the whole ankle resists a lunge's load (40 N m: about half "
-    "the body weight a few cm in front of the ankle) at the mean weight-bearing lunge angle, 40.6 +/- 5.2 "
-    "deg (Calatayud J et al. (2015) Int J Sports Phys Ther 10:197-202).")
 
 
 def silder_points() -> list[tuple[float, float, float]]:
@@ -87,17 +78,9 @@ def ankle_joint_entry(spec: ModelSpec):
     return next(p for p in spec.passive_moments if p.coordinate == "ankle_angle" and p.structure == "joint")
 
 
-def _with_rule_source(spec: ModelSpec) -> ModelSpec:
-    """``spec`` whose [sources] cite the rule (the model file does; a model built without it may not)."""
-    if ANKLE_PASSIVE_RULE in spec.sources:
-        return spec
-    return spec.model_copy(update={"sources": {**spec.sources,
-                                               ANKLE_PASSIVE_RULE: Source(citation=ANKLE_PASSIVE_CITATION)}})
-
-
 def with_gastrocnemius_strain(spec: ModelSpec, strain: float) -> ModelSpec:
-    """``spec`` with the gastrocnemius' passive fibre strain at one normalized force set to ``strain``."""
-    spec = _with_rule_source(spec)
+    """``spec`` with the gastrocnemius' passive fibre strain at one normalized force set to ``strain``
+    (cited as the rule: the model file's ``[sources.ankle_passive_rule]``)."""
     return spec.model_copy(update={"muscles": [
         m.model_copy(update={"passive_fiber_strain_at_one_norm_force": strain,
                              "passive_strain_source": ANKLE_PASSIVE_RULE}) if m.name == TWO_JOINT_MUSCLE else m
@@ -108,7 +91,6 @@ def with_ankle_tissues(spec: ModelSpec, scale: float, stiffness: float, stop_ons
     """``spec`` with the ankle's one-joint tissues resisting dorsiflexion by ``scale exp(stiffness q)``
     (N m, q in rad; a "capsule" entry, replacing any) and, if given, the dorsiflexion stop's onset
     ``theta2`` (rad) moved."""
-    spec = _with_rule_source(spec)
     joint = ankle_joint_entry(spec)
     entries = [p for p in spec.passive_moments if not (p.coordinate == "ankle_angle" and p.structure == "capsule")]
     if stop_onset is not None:
@@ -198,18 +180,20 @@ def whole_ankle_fit(spec: ModelSpec) -> AnkleFit:
     knees = np.array([k for k, _, _ in points])
     ankles = np.array([a for _, a, _ in points])
     measured = np.array([m for *_, m in points])
+    ankle_rad = np.radians(ankles)
     no_stop = with_ankle_tissues(spec, 0.0, 1.0, stop_onset=STOP_OUT_OF_THE_WAY)
 
-    def muscles(strain: float) -> np.ndarray:
+    def joint_fit(strain: float) -> tuple[float, float, float]:
+        """The one-joint tissues' best exponential to what the rest of the ankle, with this gastrocnemius
+        strain, leaves over."""
         passive = PassiveAnkle(with_gastrocnemius_strain(no_stop, strain))
-        return np.array([sum(passive.moments(a, k)) for a, k in zip(ankles, knees, strict=True)])
+        others = np.array([passive.total(a, k) for a, k in zip(ankles, knees, strict=True)])
+        return _joint_fit(measured - others, ankle_rad)
 
-    def misfit(strain: float) -> float:
-        return _joint_fit(measured - muscles(strain), np.radians(ankles))[2]
-
-    best = minimize_scalar(misfit, bounds=STRAIN_BOUNDS, method="bounded", options={"xatol": 1e-4})
+    best = minimize_scalar(lambda strain: joint_fit(strain)[2], bounds=STRAIN_BOUNDS, method="bounded",
+                           options={"xatol": 1e-4})
     strain = float(best.x)
-    scale, stiffness, _ = _joint_fit(measured - muscles(strain), np.radians(ankles))
+    scale, stiffness, _ = joint_fit(strain)
     soft = with_ankle_tissues(with_gastrocnemius_strain(spec, strain), scale, stiffness)
     lunge_deg, lunge_knee_deg = LUNGE_POSTURE_DEG
 
