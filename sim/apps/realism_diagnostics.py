@@ -3,7 +3,8 @@
 [--transition-velocity V] [--dissipation C] [--contact-stiffness K] [--max-loaded-slip V|none]
 [--max-slip-load P] [--effort uniform|volume] [--transcription trapezoidal|bdf2|radau]
 [--weight GOAL=W] [--passive COORDINATE.FIELD=VALUE] [--sole HEEL,FORE] [--heel-radius R]
-[--adductors] [--iliopsoas-brim] [--ankle-fit] [--starts N] [--guess RUN]``.
+[--adductors] [--iliopsoas-brim] [--ankle-fit] [--compliant-tendons NAMES]
+[--tendon-strain MUSCLE=STRAIN] [--starts N] [--guess RUN]``.
 
 Each option changes one thing of the default model or formulation: the contact's viscous
 friction (s/m), its Coulomb coefficient, its stick-slip transition speed (m/s), its
@@ -13,7 +14,9 @@ transcription, a goal weight (e.g. ``metabolic=0.1``), a parameter of a coordina
 joint-moment entry (e.g. ``lumbar_extension.theta1=-0.5236``, the former lumbar onset; SI units,
 as in models/), a shoe's sole under the heel and forefoot spheres (m), the heel sphere's radius
 (m, its lowest point kept), a lumped adductor longus and brevis, gait2392's iliopsoas brim
-points, the whole-ankle passive fit (:mod:`sim.calibration.passive_ankle`). Prints IPOPT's
+points, the whole-ankle passive fit (:mod:`sim.calibration.passive_ankle`), compliant tendons for
+the named muscles (comma-separated; their slack lengths kept), a muscle's tendon strain at maximal
+isometric force. Prints IPOPT's
 progress and the features docs/validation.md compares. ``--guess RUN``
 starts from a run folder's stride (with ``--starts 1``, whether that posture is a local optimum
 of the variant, and at what cost).
@@ -101,13 +104,17 @@ def variant(viscous_friction: float | None = None, friction: float | None = None
             transition_velocity: float | None = None, dissipation: float | None = None,
             contact_stiffness: float | None = None, passive: list[tuple[str, str, float]] = (),
             sole: tuple[float, float] | None = None, adductors: bool = False, iliopsoas_brim: bool = False,
-            heel_radius: float | None = None, ankle_fit: bool = False):
+            heel_radius: float | None = None, ankle_fit: bool = False,
+            compliant_tendons: tuple[str, ...] = (), tendon_strain: dict[str, float] | None = None):
     """The default model with the contact, contact-sphere and passive-moment changes of the variant;
     ``sole`` (heel, forefoot; m) lowers the heel and forefoot spheres as a shoe's sole would;
     ``adductors`` adds :func:`with_hip_adductors`; ``iliopsoas_brim`` is :func:`with_iliopsoas_brim`;
     ``heel_radius`` (m) gives the heel sphere that radius with its lowest point where it was (a
     rounder heel that can roll); ``ankle_fit`` gives the passive ankle of
-    :func:`sim.calibration.passive_ankle.whole_ankle_fit` (applied before the ``passive`` overrides)."""
+    :func:`sim.calibration.passive_ankle.whole_ankle_fit` (applied before the ``passive`` overrides);
+    ``compliant_tendons`` names muscles whose tendons become compliant (slack lengths kept: the
+    fibre at its optimum at the same muscle-tendon length with the tendon slack); ``tendon_strain``
+    gives named muscles' tendon strain at maximal isometric force."""
     from sim.model.spec import load_spec
 
     spec = load_spec()
@@ -115,6 +122,16 @@ def variant(viscous_friction: float | None = None, friction: float | None = None
         from sim.calibration.passive_ankle import whole_ankle_fit
 
         spec = whole_ankle_fit(spec).apply(spec)
+    tendon_strain = tendon_strain or {}
+    unknown = (set(compliant_tendons) | set(tendon_strain)) - {m.name for m in spec.muscles}
+    if unknown:
+        raise SystemExit(f"--compliant-tendons / --tendon-strain: no muscle {', '.join(sorted(unknown))}; the model has "
+                         + ", ".join(m.name for m in spec.muscles))
+    spec = spec.model_copy(update={"muscles": [m.model_copy(update={"compliant_tendon": True})
+                                               if m.name in compliant_tendons else m for m in spec.muscles]})
+    spec = spec.model_copy(update={"muscles": [
+        m.model_copy(update={"tendon_strain_at_one_norm_force": tendon_strain[m.name]}) if m.name in tendon_strain else m
+        for m in spec.muscles]})
     entries = list(spec.passive_moments)
     for coordinate, field, value in passive:
         # the coordinate's joint-stop entry ("joint" structure), as the model file names it
@@ -186,6 +203,10 @@ def main() -> None:
                         help="the whole-ankle passive fit (Silder et al. 2007 and the weight-bearing lunge)")
     parser.add_argument("--heel-radius", type=float, metavar="R",
                         help="the heel sphere's radius (m), its lowest point kept")
+    parser.add_argument("--compliant-tendons", type=lambda v: tuple(filter(None, v.split(","))), default=(),
+                        metavar="NAMES", help="comma-separated muscles given compliant tendons, e.g. vasti,rect_fem")
+    parser.add_argument("--tendon-strain", action="append", default=[], metavar="MUSCLE=STRAIN",
+                        help="a muscle's tendon strain at maximal isometric force, e.g. vasti=0.08 (repeatable)")
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--n-intervals", type=int, default=50)
     parser.add_argument("--guess", type=Path, help="a run folder whose stride is the first start")
@@ -204,7 +225,8 @@ def main() -> None:
     weights = {name: float(value) for name, _, value in (w.partition("=") for w in args.weight)}
     spec = variant(args.viscous_friction, args.friction, args.transition_velocity, args.dissipation,
                    args.contact_stiffness, args.passive, args.sole, args.adductors,
-                   args.iliopsoas_brim, args.heel_radius, args.ankle_fit)
+                   args.iliopsoas_brim, args.heel_radius, args.ankle_fit, args.compliant_tendons,
+                   {name: float(value) for name, _, value in (t.partition("=") for t in args.tendon_strain)})
     problem = StrideProblem(spec, n_intervals=args.n_intervals, max_loaded_slip=args.max_loaded_slip,
                             weights=weights, effort=args.effort, max_slip_load=args.max_slip_load,
                             transcription=args.transcription)

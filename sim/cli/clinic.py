@@ -27,7 +27,7 @@ def whatif(
     mass: Annotated[float | None, typer.Option(help="The runner's body mass (kg, 40-130).")] = None,
     out: Annotated[Path, typer.Option("-o", "--out", help="The clinic's folder (strides, answers).")] = Path("runs/clinic"),
     n_intervals: Annotated[int, typer.Option(help="Mesh intervals.", min=10, max=200)] = 50,
-    starts: Annotated[int, typer.Option(help="Initial guesses per stride.", min=1, max=8)] = 3,
+    starts: Annotated[int, typer.Option(help="Initial guesses per stride.", min=1, max=9)] = 3,
 ) -> None:
     """What happens to this runner? Clinical inputs in, a plain comparison with healthy running out.
 

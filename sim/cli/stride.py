@@ -31,7 +31,7 @@ def run(
     knob: Annotated[list[str] | None, typer.Option(help="Knob as NAME=VALUE (repeatable).")] = None,
     guess: Annotated[str | None, typer.Option(help="'data', 'random' or a run folder to warm-start from.")] = None,
     max_iter: Annotated[int | None, typer.Option(help="IPOPT iteration limit.")] = None,
-    starts: Annotated[int | None, typer.Option(help="Initial guesses tried, 1-8 (lowest-cost running stride kept).")] = None,
+    starts: Annotated[int | None, typer.Option(help="Initial guesses tried, 1-9 (lowest-cost running stride kept).")] = None,
     figures: Annotated[bool, typer.Option(help="Write the comparison figure.")] = True,
     overwrite: Annotated[bool, typer.Option(help="Replace a result already in the output folder (a failed solve "
                                                  "never replaces one: it is written beside it, to NAME.failed).")] = False,

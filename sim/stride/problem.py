@@ -89,6 +89,12 @@ class StrideProblem:
                  max_loaded_slip: float | None = DEFAULT_MAX_LOADED_SLIP, fixed_duration: float | None = None,
                  max_slip_load: float | None = None, transcription: str = DEFAULT_SCHEME):
         t0 = time.perf_counter()
+        #: the options of this problem besides its model, so that :meth:`with_spec` rebuilds it on another
+        self.options = {"n_intervals": n_intervals, "symmetric": symmetric, "weights": weights, "ipopt": ipopt,
+                        "effort": effort, "effort_exponent": effort_exponent,
+                        "metabolic_excitation": metabolic_excitation, "tracking": tracking,
+                        "max_loaded_slip": max_loaded_slip, "fixed_duration": fixed_duration,
+                        "max_slip_load": max_slip_load, "transcription": transcription}
         #: the transcription module (:data:`sim.stride.transcription.SCHEMES`)
         self.scheme = scheme(transcription)
         self.spec = spec or load_spec()
@@ -109,6 +115,10 @@ class StrideProblem:
                                        max_loaded_slip, max_slip_load, transcription)
         self._build()
         self.build_time = time.perf_counter() - t0
+
+    def with_spec(self, spec: ModelSpec) -> StrideProblem:
+        """The same formulation built on another model (e.g. a continuation start's contact)."""
+        return StrideProblem(spec, **self.options)
 
     def _goals(self, effort: str, exponent: float, metabolic_excitation: bool) -> list[goals.Goal]:
         """The goals in the order they enter the objective; the optional ones only when weighted."""

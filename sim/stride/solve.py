@@ -90,15 +90,19 @@ class StrideSolver:
 
     def initial_point(self, guess: StrideGuess, knobs: np.ndarray) -> np.ndarray:
         """Scaled decision vector from ``guess`` (resampled; missing arrays completed: activations
-        0.1, tendon forces at equilibrium, derivatives and reserves 0)."""
+        0.1, tendon forces at equilibrium, derivatives and reserves 0; tendon states of a guess
+        with other compliant tendons replaced the same way)."""
         problem = self.problem
         n_nodes = problem.n + 1
         g = guess.resampled(n_nodes)
         n_m, n_t = problem.model.n_muscles, len(problem.layout.compliant)
         a = g.a if g.a is not None else np.full((n_nodes, n_m), 0.1)
-        ft = g.ft if g.ft is not None else equilibrium_tendon_forces(problem.model, g.q, g.qd, a, knobs)
+        # a guess solved on a model with other compliant tendons carries other tendon states:
+        # start those from equilibrium, as for a guess without them
+        own_tendons = g.ft is not None and g.ft.shape[1] == n_t
+        ft = g.ft if own_tendons else equilibrium_tendon_forces(problem.model, g.q, g.qd, a, knobs)
         da = g.da if g.da is not None else np.zeros((n_nodes, n_m))
-        dft = g.dft if g.dft is not None else np.zeros((n_nodes, n_t))
+        dft = g.dft if own_tendons and g.dft is not None else np.zeros((n_nodes, n_t))
         res = g.reserves if g.reserves is not None else np.zeros((n_nodes, len(JOINTS)))
         return problem.scheme.initial_point(problem.layout, problem.n, np.column_stack([g.q, g.qd, a, ft]),
                                          np.column_stack([g.qdd, da, dft, res]), g.duration)
