@@ -40,6 +40,21 @@ def test_a_sole_lowers_the_heel_and_forefoot_spheres_and_nothing_else(spec):
     assert shod.muscles == spec.muscles and shod.contact == spec.contact
 
 
+def test_compliant_tendons_and_a_tendon_strain_change_only_the_named_muscles(spec):
+    changed = variant(compliant_tendons=("vasti",), tendon_strain={"vasti": 0.08})
+    for before, after in zip(spec.muscles, changed.muscles, strict=True):
+        if before.name == "vasti":
+            assert after.compliant_tendon and not before.compliant_tendon
+            assert after.tendon_strain_at_one_norm_force == 0.08
+            assert after.tendon_slack_length == before.tendon_slack_length
+        else:
+            assert after == before
+    with pytest.raises(SystemExit, match="vastus"):
+        variant(compliant_tendons=("vastus",))
+    with pytest.raises(SystemExit, match="quadriceps"):
+        variant(tendon_strain={"quadriceps": 0.08})
+
+
 def test_the_added_adductors_flex_the_extended_hip_with_a_rule_made_tendon(spec):
     """The lumped adductor longus and brevis flexes the hip from 30 deg of extension to 30 deg of
     flexion (as adductor longus does in the sagittal plane), and its tendon slack length comes from the

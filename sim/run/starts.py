@@ -4,7 +4,7 @@ The configured guess comes first (a warm start, the measured stride or a random 
 others are the measured running stride played slower or faster, so that the optimizer looks
 into more than one basin, and a continuation start: the measured stride solved first on the
 model with a less dissipative contact, then on the model itself (a route into a basin the
-measured stride alone does not reach; docs/stride.md, 'Solver'). The lowest-cost converged
+measured stride alone does not reach; docs/stride.md, 'Multi-start'). The lowest-cost converged
 running solution is kept.
 """
 
@@ -27,7 +27,7 @@ STRIDE_TIME_SCALES = (1.0, 0.85, 1.15, 0.9, 1.1, 0.95, 1.05, 1.2)
 #: the continuation start: the measured stride at this stride-time scale, solved first with the
 #: contact's Hunt-Crossley dissipation at this value (s/m; the model's is 2.0), then on the model.
 #: Its stride lies in a basin of lower cost than any start from the measured stride reaches
-#: (docs/stride.md, 'Solver'). It is the third start, so the default 3-start search tries it.
+#: (docs/stride.md, 'Multi-start'). It is the third start, so the default 3-start search tries it.
 CONTINUATION = (1.15, 1.0)
 CONTINUATION_POSITION = 2
 
@@ -80,9 +80,10 @@ def start_plan(config: RunConfig) -> list[Start]:
 def continuation_guess(problem, config: RunConfig, spec: ModelSpec, start: Start, report=None):
     """The continuation start's guess: the measured stride at ``start``'s stride-time scale solved on
     the model with the contact dissipation ``start.via_dissipation``, and that solve's record."""
+    # built once per problem: a sweep worker's shared problem builds its continuation problem once
     cache = problem.__dict__.setdefault("_continuation_problems", {})
     if start.via_dissipation not in cache:
-        contact = spec.contact.model_copy(update={"dissipation": start.via_dissipation})
+        contact = problem.spec.contact.model_copy(update={"dissipation": start.via_dissipation})
         cache[start.via_dissipation] = problem.with_spec(problem.spec.model_copy(update={"contact": contact}))
     via = cache[start.via_dissipation]
     first = make_guess(via, config, spec, stride_time_scale=start.stride_time_scale)
