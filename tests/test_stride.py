@@ -44,12 +44,12 @@ def test_coarse_stride_converges_to_running(coarse_run):
 def test_multi_start_keeps_the_lowest_cost_running_stride(coarse_run):
     out, status = coarse_run
     starts = status["starts"]
-    assert [r["start"] for r in starts] == ["data", "data x0.85 stride time",
-                                            "data x1.15 stride time via contact dissipation 1 s/m"]
+    assert [r["start"] for r in starts] == ["data", "data x1.15 stride time via contact dissipation 1 s/m",
+                                            "data x1.15 stride time"]
     # the continuation start records its first solve, on the model with the less dissipative contact
-    via = starts[2]["continuation"]
+    via = starts[1]["continuation"]
     assert set(via) == {"status", "objective", "iterations", "interrupted"} and via["iterations"] > 0
-    assert "continuation" not in starts[0] and "continuation" not in starts[1]
+    assert "continuation" not in starts[0] and "continuation" not in starts[2]
     chosen = [r for r in starts if r["chosen"]]
     assert len(chosen) == 1
     running = [r for r in starts if r["gait"] == "running" and r["ipopt_status"] == "Solve_Succeeded"]
@@ -65,10 +65,11 @@ def test_start_plan_follows_the_configured_guess(tmp_path):
 
     assert start_plan(make_config(starts=1)) == [("data", 1.0, None)]
     plan = start_plan(make_config(starts=5))
-    assert [s.stride_time_scale for s in plan] == [1.0, 0.85, 1.15, 1.15, 0.9]
-    # the third start is the continuation start: first solved on a less dissipative contact
-    assert [s.via_dissipation for s in plan] == [None, None, 1.0, None, None]
-    assert start_plan(make_config(guess="random", starts=2)) == [("random", None, None), ("data", 1.0, None)]
+    assert [s.stride_time_scale for s in plan] == [1.0, 1.15, 1.15, 0.85, 0.9]
+    # the second start is the continuation start: first solved on a less dissipative contact
+    assert [s.via_dissipation for s in plan] == [None, 1.0, None, None, None]
+    assert start_plan(make_config(guess="random", starts=3)) == [
+        ("random", None, None), ("data x1.15 stride time via contact dissipation 1 s/m", 1.15, 1.0), ("data", 1.0, None)]
     # every start a run can ask for is a different one
     every = start_plan(make_config(starts=MAX_STARTS))
     assert len(every) == MAX_STARTS == len(set(every))
@@ -89,8 +90,8 @@ def test_warm_started_multi_start_also_tries_the_measured_stride(coarse_run, spe
     plan = start_plan(config)
     guesses = [make_guess(problem, config, spec, stride_time_scale=start.stride_time_scale) for start in plan]
     assert plan[0][1] is None and guesses[0].info["source"] == str(out)
-    assert [g.info.get("stride_time_scale") for g in guesses[1:]] == [1.0, 1.15]
-    assert [start.via_dissipation for start in plan] == [None, None, 1.0]  # the third: the continuation
+    assert [g.info.get("stride_time_scale") for g in guesses[1:]] == [1.15, 1.0]
+    assert [start.via_dissipation for start in plan] == [None, 1.0, None]  # the second: the continuation
 
 
 def test_time_scaled_data_guess_keeps_the_path_and_scales_speeds(spec):
