@@ -127,11 +127,13 @@ def variant(viscous_friction: float | None = None, friction: float | None = None
     if unknown:
         raise SystemExit(f"--compliant-tendons / --tendon-strain: no muscle {', '.join(sorted(unknown))}; the model has "
                          + ", ".join(m.name for m in spec.muscles))
-    spec = spec.model_copy(update={"muscles": [m.model_copy(update={"compliant_tendon": True})
-                                               if m.name in compliant_tendons else m for m in spec.muscles]})
-    spec = spec.model_copy(update={"muscles": [
-        m.model_copy(update={"tendon_strain_at_one_norm_force": tendon_strain[m.name]}) if m.name in tendon_strain else m
-        for m in spec.muscles]})
+    def tendon(m):
+        update = {"compliant_tendon": True} if m.name in compliant_tendons else {}
+        if m.name in tendon_strain:
+            update["tendon_strain_at_one_norm_force"] = tendon_strain[m.name]
+        return m.model_copy(update=update) if update else m
+
+    spec = spec.model_copy(update={"muscles": [tendon(m) for m in spec.muscles]})
     entries = list(spec.passive_moments)
     for coordinate, field, value in passive:
         # the coordinate's joint-stop entry ("joint" structure), as the model file names it

@@ -82,12 +82,7 @@ def start_plan(config: RunConfig) -> list[Start]:
 def continuation_guess(problem, config: RunConfig, spec: ModelSpec, start: Start, report=None):
     """The continuation start's guess: the measured stride at ``start``'s stride-time scale solved on
     the model with the contact dissipation ``start.via_dissipation``, and that solve's record."""
-    # built once per problem: a sweep worker's shared problem builds its continuation problem once
-    cache = problem.__dict__.setdefault("_continuation_problems", {})
-    if start.via_dissipation not in cache:
-        contact = problem.spec.contact.model_copy(update={"dissipation": start.via_dissipation})
-        cache[start.via_dissipation] = problem.with_spec(problem.spec.model_copy(update={"contact": contact}))
-    via = cache[start.via_dissipation]
+    via = problem.with_contact_dissipation(start.via_dissipation)
     first = make_guess(via, config, spec, stride_time_scale=start.stride_time_scale)
     solution = via.solve(config.speed, config.knobs, guess=first, max_iter=config.max_iter, print_level=0,
                          report=report)
@@ -134,16 +129,17 @@ def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[
     plan = start_plan(config)
     records, candidates = [], []
     interrupted = False
-    for k, (label, scale, via_dissipation) in enumerate(plan):
+    for k, start in enumerate(plan):
         if len(plan) > 1:
-            log(f"start {k + 1}/{len(plan)}: {label}")
+            log(f"start {k + 1}/{len(plan)}: {start.label}")
         t0 = time.perf_counter()
         via = None
-        if via_dissipation is None:
-            guess = make_guess(problem, config, spec, stride_time_scale=scale)
+        if start.via_dissipation is None:
+            guess = make_guess(problem, config, spec, stride_time_scale=start.stride_time_scale)
         else:
-            guess, via = continuation_guess(problem, config, spec, plan[k], report=report)
-            log(f"  first on the contact at {via_dissipation:g} s/m: {via['status']}, objective {via['objective']:.4f}")
+            guess, via = continuation_guess(problem, config, spec, start, report=report)
+            log(f"  first on the contact at {start.via_dissipation:g} s/m: {via['status']}, "
+                f"objective {via['objective']:.4f}")
             if via["interrupted"]:
                 interrupted = True
                 break
@@ -152,7 +148,7 @@ def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[
                                  print_level=0, report=report)
         gait = asdict(classify(solution, model=problem.model))
         r = solution.report
-        records.append({"start": label, "ipopt_status": r.status, "gait": gait["label"], "objective": r.objective,
+        records.append({"start": start.label, "ipopt_status": r.status, "gait": gait["label"], "objective": r.objective,
                         "cadence_steps_per_min": solution.trajectory.cadence, "iterations": r.iterations,
                         "solve_time_s": r.wall_time, "guess_time_s": guess_time, "chosen": False,
                         **({"continuation": via} if via is not None else {})})

@@ -95,6 +95,7 @@ class StrideProblem:
                         "metabolic_excitation": metabolic_excitation, "tracking": tracking,
                         "max_loaded_slip": max_loaded_slip, "fixed_duration": fixed_duration,
                         "max_slip_load": max_slip_load, "transcription": transcription}
+        self._contact_variants: dict[float, StrideProblem] = {}
         #: the transcription module (:data:`sim.stride.transcription.SCHEMES`)
         self.scheme = scheme(transcription)
         self.spec = spec or load_spec()
@@ -117,8 +118,16 @@ class StrideProblem:
         self.build_time = time.perf_counter() - t0
 
     def with_spec(self, spec: ModelSpec) -> StrideProblem:
-        """The same formulation built on another model (e.g. a continuation start's contact)."""
+        """The same formulation built on another model."""
         return StrideProblem(spec, **self.options)
+
+    def with_contact_dissipation(self, dissipation: float) -> StrideProblem:
+        """The same formulation on this model with the contact's dissipation at ``dissipation`` (s/m),
+        built once per value (a continuation start's problem; a sweep worker's shared problem keeps it)."""
+        if dissipation not in self._contact_variants:
+            contact = self.spec.contact.model_copy(update={"dissipation": dissipation})
+            self._contact_variants[dissipation] = self.with_spec(self.spec.model_copy(update={"contact": contact}))
+        return self._contact_variants[dissipation]
 
     def _goals(self, effort: str, exponent: float, metabolic_excitation: bool) -> list[goals.Goal]:
         """The goals in the order they enter the objective; the optional ones only when weighted."""
