@@ -120,6 +120,16 @@ def test_how_sure_a_change_is():
     assert all(r["spread"] is None and r["exceeds_spread"] is None for r in unassessed["comparison"])
 
 
+def test_a_stride_of_another_family_than_the_healthy_one_is_flagged():
+    inputs = parse_inputs(defaults() | {"thomas_angle_right_deg": 8, "thomas_angle_left_deg": 8,
+                                        "glute_strength_right_percent": 60, "glute_strength_left_percent": 60})
+    knee = {"healthy": 134.0, "hip_flexors": 129.0, "glutes": 86.0, "both": None}
+    answer = build_answer(inputs, {k: _measures(_values()) | {"swing_knee_flexion_deg": v} for k, v in knee.items()})
+    flagged = {k for k, notes in answer["caveats"].items() if any("another kind than the healthy" in n for n in notes)}
+    assert flagged == {"glutes"}  # 5 deg is one family; 48 deg is a switch; an unknown knee is not judged
+    assert any("86 against 134 deg" in n for n in answer["caveats"]["glutes"])
+
+
 def test_which_impairment_drives_a_change():
     inputs = parse_inputs(defaults() | {"thomas_angle_right_deg": 8, "thomas_angle_left_deg": 8,
                                         "glute_strength_right_percent": 60, "glute_strength_left_percent": 60})

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sim.model.spec import ModelSpecError
+from sim.results.runfolder import RunFolder
 from sim.sweep.config import load_sweep
 from sim.sweep.engine import SchedulerUnreachable, StaleSweep, run_sweep
 from sim.sweep.worker import POINT_FILE
@@ -30,8 +31,10 @@ glute_strength = [1.0, 0.5]
 """
 
 
-#: two points of the same grid, for the tests of a code path rather than of the sweep's tables
-PAIR = SMALL.replace("glute_strength = [1.0, 0.5]", "glute_strength = [1.0]")
+#: two points of the same grid, for the tests of a code path rather than of the sweep's tables (without
+#: the polish pass, so that a solved point's record changes only when the point is solved)
+PAIR = SMALL.replace("glute_strength = [1.0, 0.5]", "glute_strength = [1.0]").replace(
+    "max_iter = 1000", "polish = false\nmax_iter = 1000")
 
 
 @pytest.fixture()
@@ -130,6 +133,51 @@ def test_killed_sweep_resumes_without_losing_or_repeating_work(pair_file, tmp_pa
     after = _markers(out)
     assert len(after) == 2
     assert all(after[k] == v for k, v in done_before.items())  # solved points kept, not re-solved
+
+
+def _good_points(out: Path) -> dict[str, float]:
+    """Folder name -> cost of the points that count as results."""
+    return {m.parent.name: json.loads((m.parent / "status.json").read_text())["objective"]
+            for m in (out / "points").glob(f"*/{POINT_FILE}") if json.loads(m.read_text())["counts_as_result"]}
+
+
+def _grid_neighbours(name: str, names) -> list[str]:
+    index = [int(i) for i in name[1:].split("-")]
+    return [n for n in names if sum(abs(a - int(b)) for a, b in zip(index, n[1:].split("-"), strict=True)) == 1]
+
+
+def test_polish_pass_keeps_a_neighbour_start_only_when_it_is_cheaper(solved_small, tmp_path):
+    sweep_file, out = _copy_of(solved_small, tmp_path)
+    good = _good_points(out)
+    assert len(good) >= 2
+    # after the pass every solved point was solved from every solved neighbour's current stride
+    for name in good:
+        record = json.loads((out / "points" / name / POINT_FILE).read_text())
+        assert record["polish"]["tried"] == {n: good[n] for n in _grid_neighbours(name, good)}
+        for entry in record["polish"]["history"]:  # a replacement only ever lowered the cost
+            assert entry["objective_after"] < entry["objective_before"]
+    # a point left in a costlier stride than its neighbour's start reaches (its stored cost raised
+    # tenfold, its tries forgotten): the pass must replace it, and only it
+    name = next(n for n in good if _grid_neighbours(n, good))
+    folder = out / "points" / name
+    status = json.loads((folder / "status.json").read_text())
+    (folder / "status.json").write_text(json.dumps({**status, "objective": 10 * status["objective"]}))
+    record = json.loads((folder / POINT_FILE).read_text())
+    (folder / POINT_FILE).write_text(json.dumps({**record, "polish": {"tried": {}, "history": []}}))
+    others = {n: (out / "points" / n / "solution.npz").stat().st_mtime_ns for n in good if n != name}
+    counts = run_sweep(load_sweep(sweep_file), out, workers=1)
+    assert counts["solved_now"] == 0 and counts["polish_improved"] >= 1
+    after = json.loads((folder / "status.json").read_text())
+    assert after["converged"] and after["objective"] < 10 * status["objective"]
+    assert after["starts"][0]["start"].startswith("polish from p")
+    history = json.loads((folder / POINT_FILE).read_text())["polish"]["history"]
+    assert history[-1]["objective_before"] == 10 * status["objective"]
+    assert history[-1]["objective_after"] == after["objective"]
+    RunFolder(folder).check()  # the replaced point is a whole run folder, with its point record
+    for n, mtime in others.items():  # the neighbours' strides were not cheaper from it: untouched
+        still = (out / "points" / n / "solution.npz").stat().st_mtime_ns == mtime
+        assert still or _good_points(out)[n] < good[n]
+    assert run_sweep(load_sweep(sweep_file), out, workers=1).get("polish_solves", 0) == 0  # finished: a no-op
 
 
 def test_corrupted_result_is_detected_and_solved_again(solved_small, tmp_path):
@@ -280,3 +328,35 @@ def test_robustness_verdicts_hold_only_when_every_check_keeps_the_sign(tmp_path,
     share = rows["analysis.ratios.plantar_flexor_share_of_propulsion"]
     assert not share["in_expected_direction"] and not share["verdict_holds"]  # one start reverses it
     assert rows["analysis.ratios.hamstrings_share_of_hip_extension_work"]["verdict_holds"]
+
+
+def test_a_change_of_stride_family_along_a_knob_is_reported_with_the_change_within_families():
+    """A step whose swing knee flexion jumps joins two stride families: the hypothesis reports the
+    jump and its change summed over the steps within one family, beside the corner-to-corner one."""
+    import pandas as pd
+
+    from sim.apps.study import hypotheses, summary_text
+
+    rows = []
+    for k, stiffness in enumerate([1.0, 2.0, 3.0, 4.0]):
+        folded = stiffness < 2.5
+        rows.append({"hip_flexor_stiffness": stiffness, "glute_strength": 1.0, "status": "result",
+                     "peak_swing_knee_flexion_deg": 132.0 - k if folded else 85.0 + k,
+                     # lumbar extension rises within each family, but the second family sits far lower
+                     "lumbar_extension_peak_deg": (5.0 + k) if folded else (-6.0 + k),
+                     "peak_hip_extension_deg": 48.0 - 3 * k, "pelvic_tilt_mean_deg": 1.0,
+                     "analysis.ratios.plantar_flexor_share_of_propulsion": 0.9,
+                     "analysis.ratios.hamstrings_share_of_hip_extension_work": 0.8})
+    table = pd.DataFrame(rows)
+    by_metric = {r["metric"]: r for r in hypotheses(table) if "metric" in r}
+    lumbar = by_metric["lumbar_extension_peak_deg"]
+    assert lumbar["verdict"] == "NOT supported by the model" and lumbar["change"] == pytest.approx(-8.0)
+    assert lumbar["family_changes"] == [{"from": 2.0, "to": 3.0, "swing_knee_flexion_deg": [131.0, 87.0]}]
+    assert lumbar["within_families"]["verdict"] == "supported"
+    assert lumbar["within_families"]["change"] == pytest.approx(2.0)
+    assert lumbar["within_families"]["steps_in_expected_direction"] == "2 of 2"
+    hip = by_metric["peak_hip_extension_deg"]  # falls at every step: supported both ways
+    assert hip["verdict"] == hip["within_families"]["verdict"] == "supported"
+    assert hip["within_families"]["change"] == pytest.approx(-6.0)
+    text = summary_text(table, hypotheses(table))
+    assert "The stride changes family between hip_flexor_stiffness 2 and 3 (swing knee flexion 131 -> 87 deg)" in text

@@ -153,8 +153,15 @@ def _driver_sentence(row: dict) -> str | None:
     return f"{row['label']}: {lead} {numbers}."
 
 
-def caveats(key: str, m: dict, kind: str) -> list[str]:
+def caveats(key: str, m: dict, kind: str, healthy: dict | None = None) -> list[str]:
+    from sim.apps.study import FAMILY_STEP_DEG
+
     out = []
+    knee, healthy_knee = m.get("swing_knee_flexion_deg"), (healthy or {}).get("swing_knee_flexion_deg")
+    if key != "healthy" and knee is not None and healthy_knee is not None and abs(knee - healthy_knee) > FAMILY_STEP_DEG:
+        out.append(f"This stride is of another kind than the healthy one (peak swing knee flexion {knee:.0f} against "
+                   f"{healthy_knee:.0f} deg): the model's cheapest stride switched between two running styles, so "
+                   "the differences mix the impairment's effect with the switch (docs/study.md, 'Two stride families').")
     if m["realism_failing"]:
         out.append(f"This stride misses {len(m['realism_failing'])} of the realism checks of healthy running ("
                    + ", ".join(m["realism_failing"]) + "): read the directions of change, not the absolute values.")
@@ -213,7 +220,8 @@ def build_answer(inputs: ClinicalInputs, measures: dict[str, dict], kind: str = 
     return _finite({
         "kind": kind, "inputs": inputs.model_dump(),
         "scenarios": [{"key": k, "title": TITLES[k]} for k in keys],
-        "text": text + drivers, "drivers": drivers, "caveats": {k: caveats(k, measures[k], kind) for k in keys},
+        "text": text + drivers, "drivers": drivers,
+        "caveats": {k: caveats(k, measures[k], kind, measures.get("healthy")) for k in keys},
         "comparison": comparison, "loads": loads, "shares": shares,
         "curves": {"percent": PERCENT.tolist(), "series": series},
         "frames": {"count": count, "segments": [list(s) for s in SEGMENTS],

@@ -149,8 +149,34 @@ def _knob_line(table, knob: str):
     return line, other, healthy_other
 
 
+#: a step along a knob whose peak swing knee flexion changes by more than this (deg) joins two
+#: stride families (a folded and a shallow swing; docs/study.md): within one family, a knob step
+#: changes it by a few degrees, between the families by 40-50
+FAMILY_STEP_DEG = 20.0
+FAMILY_MARKER = "peak_swing_knee_flexion_deg"
+
+
+def family_steps(line) -> list[bool]:
+    """For each step along a knob line: True if the stride changes family across it."""
+    if FAMILY_MARKER not in line:
+        return [False] * (len(line) - 1)
+    return [bool(abs(d) > FAMILY_STEP_DEG) for d in np.diff(line[FAMILY_MARKER].to_numpy())]
+
+
+def _within_family(line, column: str, expected: int, changes: list[bool]) -> dict:
+    """The hypothesis' change summed over the steps that stay within one stride family."""
+    steps = np.diff(line[column].to_numpy())
+    inside = [d for d, jump in zip(steps, changes, strict=True) if not jump]
+    total = float(np.sum(inside)) if inside else 0.0
+    return {"change": total, "steps": len(inside),
+            "steps_in_expected_direction": f"{sum(np.sign(d) == expected for d in inside)} of {len(inside)}",
+            "verdict": ("no step within a family" if not inside else
+                        "supported" if np.sign(total) == expected and abs(total) > 1e-9 else "NOT supported by the model")}
+
+
 def hypotheses(table) -> list[dict]:
-    """Each hypothesis: change from healthy to the far end of its knob (other knob healthy)."""
+    """Each hypothesis: change from healthy to the far end of its knob (other knob healthy), and
+    where the stride changes family along the way, the change within families alone."""
     rows = []
     for column, knob, expected, statement in HYPOTHESES:
         line, _, _ = _knob_line(table, knob)
@@ -161,11 +187,20 @@ def hypotheses(table) -> list[dict]:
         change = float(end[column] - start[column])
         steps = np.sign(np.diff(line[column].to_numpy())) == expected
         agrees = np.sign(change) == expected and abs(change) > 1e-9
-        rows.append({"statement": statement, "metric": column, "knob": knob,
-                     "from": {knob: float(start[knob]), "value": float(start[column])},
-                     "to": {knob: float(end[knob]), "value": float(end[column])}, "change": change,
-                     "steps_in_expected_direction": f"{int(steps.sum())} of {len(steps)}",
-                     "verdict": "supported" if agrees else "NOT supported by the model"})
+        changes = family_steps(line)
+        knob_values = line[knob].to_numpy()
+        row = {"statement": statement, "metric": column, "knob": knob,
+               "from": {knob: float(start[knob]), "value": float(start[column])},
+               "to": {knob: float(end[knob]), "value": float(end[column])}, "change": change,
+               "steps_in_expected_direction": f"{int(steps.sum())} of {len(steps)}",
+               "verdict": "supported" if agrees else "NOT supported by the model",
+               "family_changes": [{"from": float(knob_values[k]), "to": float(knob_values[k + 1]),
+                                   "swing_knee_flexion_deg": [float(line[FAMILY_MARKER].iloc[k]),
+                                                              float(line[FAMILY_MARKER].iloc[k + 1])]}
+                                  for k, jump in enumerate(changes) if jump]}
+        if row["family_changes"]:
+            row["within_families"] = _within_family(line, column, expected, changes)
+        rows.append(row)
     return rows
 
 
@@ -226,7 +261,15 @@ def summary_text(everything, hypothesis_rows: list[dict]) -> str:
                      f"{row['to'][row['knob']]:g}, {row['metric'].split('.')[-1].replace('_', ' ')} went from "
                      f"{row['from']['value'] * factor:.1f} to {row['to']['value'] * factor:.1f} "
                      f"({row['change'] * factor:+.1f}{unit}); {row['steps_in_expected_direction']} steps "
-                     f"along the knob go the expected way.")
+                     f"along the knob go the expected way."
+                     + "".join(f" The stride changes family between {row['knob']} {jump['from']:g} and "
+                               f"{jump['to']:g} (swing knee flexion {jump['swing_knee_flexion_deg'][0]:.0f} -> "
+                               f"{jump['swing_knee_flexion_deg'][1]:.0f} deg)." for jump in row["family_changes"])
+                     + (f" Within families: {row['within_families']['verdict']} "
+                        f"({row['within_families']['change'] * factor:+.1f}{unit} over "
+                        f"{row['within_families']['steps']} steps, "
+                        f"{row['within_families']['steps_in_expected_direction']} the expected way)."
+                        if "within_families" in row else ""))
     lines += ["", "What else changed along the knobs:"] + knob_lines(table)
     if realism:
         failing = {c.split(".")[1]: int((~table[c].astype(bool)).sum()) for c in realism}

@@ -120,6 +120,9 @@ def sweep(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="Sweep folder (default runs/<name>).")] = None,
     workers: Annotated[int, typer.Option(help="Parallel worker processes (local) or tasks (Dask).")] = 2,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
+    polish: Annotated[bool | None, typer.Option(
+        "--polish/--no-polish", help="After solving, solve each point again from every solved neighbour's stride "
+        "and keep the cheaper (default: the sweep file's 'polish', true).", show_default=False)] = None,
 ) -> None:
     """Solve every point of a grid (resumable: re-run the same command to continue)."""
     from sim.model.spec import ModelSpecError
@@ -146,6 +149,16 @@ def sweep(
                               f"{event['rejudged_no_longer_results']} of them no longer a result (kept as failed)")
             for key in event.get("no_longer_results", []):
                 console.print(f"  [yellow]no longer a result[/] {key}")
+        elif event["event"] == "polish_start":
+            if event["pairs"]:
+                console.print(f"polish: {event['pairs']} (point, neighbour) solve(s) to try")
+        elif event["event"] == "polish":
+            r = event["result"]
+            outcome = (f"[green]cheaper[/] {r['objective_before']:.4f} -> {r['objective_after']:.4f}" if r["improved"]
+                       else f"kept {r['objective_before']:.4f} (from it: {r['ipopt_status']}, {r['gait']}, "
+                            f"{r['objective_after']:.4f})")
+            console.print(f"polish {event['key']} from {event['from']}: {outcome}, {r['wall_time_s']:.1f} s; "
+                          f"{event['pending']} to go, elapsed {event['elapsed_s']:.0f} s")
         else:
             r = event["result"]
             verdict = "running" if r["counts_as_result"] else f"FAILED ({r['attempts'][-1]['gait']})"
@@ -154,7 +167,7 @@ def sweep(
                           f"elapsed {event['elapsed_s']:.0f} s, ETA {event['eta_s']:.0f} s")
 
     try:
-        counts = run_sweep(config, out, workers=workers, scheduler=scheduler, report=report)
+        counts = run_sweep(config, out, workers=workers, scheduler=scheduler, report=report, polish=polish)
     except ModelSpecError as exc:
         fail(str(exc))
     write_summary(config, out)
@@ -162,6 +175,9 @@ def sweep(
     print(f"{counts['points']} points; solved now {counts['solved_now']}, already {counts['already_solved']}, "
           f"not running after retries {counts['failed']}"
           + (f", interrupted {counts['interrupted']} (solved again when you re-run)" if counts.get("interrupted") else ""))
+    if counts.get("polish_solves") or counts.get("polish_interrupted"):
+        print(f"polish: {counts['polish_solves']} solve(s) from neighbours, {counts['polish_improved']} point(s) "
+              f"got a cheaper stride" + (" (interrupted: re-run to go on)" if counts["polish_interrupted"] else ""))
     print(f"wrote {out}/ (points/, summary.parquet, summary.csv, timeseries.nc)")
     if {"hip_flexor_stiffness", "glute_strength"} <= set(config.grid):
         _study(out)

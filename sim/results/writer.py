@@ -119,7 +119,8 @@ def write_analysis(fs: Trajectory, model, out: Path) -> dict:
 def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, model=None,
               timings: dict | None = None, export_model: bool = True, starts: list[dict] | None = None,
               formulation: dict | None = None, overwrite: bool = False, interrupted: bool = False,
-              check_residuals: bool = False, near_best: list | None = None) -> dict:
+              check_residuals: bool = False, near_best: list | None = None,
+              extra_json: dict[str, object] | None = None) -> dict:
     """Write a complete run folder for ``solution`` (a :class:`sim.stride.solve.Solution`); return its status.
 
     ``formulation``: the stride problem's goals and weights (``StrideProblem.formulation``), kept
@@ -129,7 +130,8 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
     a result replaces a result only with ``overwrite``. ``check_residuals``: judge the converged
     stride's dynamic consistency with OpenSim (:mod:`sim.results.residuals`, into metrics.json).
     ``near_best``: trajectories of the other starts that reached the best cost (within 1 %), kept
-    in ``near_best/`` so that the spread of an answer over them can be read later.
+    in ``near_best/`` so that the spread of an answer over them can be read later. ``extra_json``:
+    more files of the folder (name -> JSON content) written inside the same atomic swap.
     ``timings_s.write`` (files, metrics, the OpenSim model export and checks) is measured here so
     that it is in status.json, which is written last.
     """
@@ -199,6 +201,8 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
                 except (OpenSimTaskError, OSError, subprocess.TimeoutExpired) as exc:
                     metrics["opensim_pelvis_residuals"] = {"error": f"{exc.__class__.__name__}: {str(exc)[:300]}"}
                 write_json(partial / rf.METRICS, metrics)
+        for name, content in (extra_json or {}).items():
+            write_json(partial / name, content)
         status["timings_s"]["write"] = time.perf_counter() - started
         write_json(partial / rf.STATUS, status)
     return status

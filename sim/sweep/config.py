@@ -19,13 +19,16 @@ GRID_AXES_EXTRA = ("speed", "height")
 
 
 class SweepConfig(BaseModel):
-    """``base``: every RunConfig field; ``grid``: axis name -> values (knobs, speed or height)."""
+    """``base``: every RunConfig field; ``grid``: axis name -> values (knobs, speed or height);
+    ``retries``: single starts from other guesses after a failed point; ``polish``: the polish
+    pass after every point is solved (:mod:`sim.sweep.polish`)."""
 
     model_config = ConfigDict(extra="forbid")
     name: str
     base: RunConfig
     grid: dict[str, list[float]] = Field(min_length=1)
     retries: int = Field(default=2, ge=0, le=5)
+    polish: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,13 +59,14 @@ def load_sweep(path: str | Path) -> SweepConfig:
     data = read_toml(path, "sweep file")
     grid = data.pop("grid", None)
     retries = data.pop("retries", 2)
+    polish = data.pop("polish", True)
     name = data.setdefault("name", path.stem)
     resolve_paths(data, path.parent)
     if not grid:
         raise ModelSpecError(f"{path}: [grid] is missing or empty: give at least one axis with values")
     base = make_config(str(path), **data)
     try:
-        sweep = SweepConfig(name=name, base=base, grid=grid, retries=retries)
+        sweep = SweepConfig(name=name, base=base, grid=grid, retries=retries, polish=polish)
     except ValidationError as exc:
         raise ModelSpecError(f"invalid sweep file {path}: " + "; ".join(
             f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None

@@ -102,8 +102,9 @@ def _expected_fingerprint(sweep: SweepConfig) -> Callable[[GridPoint], str]:
 
 
 def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, scheduler: str | None = None,
-              report: Callable[[dict], None] | None = None) -> dict:
-    """Solve every grid point not already solved; return counts. Safe to kill and re-run.
+              report: Callable[[dict], None] | None = None, polish: bool | None = None) -> dict:
+    """Solve every grid point not already solved, then (``polish``, default the sweep file's) run
+    the polish pass (:mod:`sim.sweep.polish`); return counts. Safe to kill and re-run.
 
     Nothing is written before the points are known to be resumable and the executor (local
     processes or the Dask scheduler) is reached, so a refused or failed start leaves no trace.
@@ -133,10 +134,20 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
         elif states[p] == "corrupt":
             corrupt.append(p)
     todo = [p for p in points if p not in solved]
-    executor, client = make_executor(workers, scheduler) if todo else (None, None)
+    polish = sweep.polish if polish is None else polish
+    if polish and not todo:
+        from sim.sweep.polish import PolishState
+
+        polish = bool(PolishState(folders).pending(points))  # a finished polish pass needs no executor
+    executor, client = make_executor(workers, scheduler) if todo or polish else (None, None)
     try:
-        return _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, executor, workers, report,
-                      rejudged)
+        counts = _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, executor, workers, report,
+                        rejudged)
+        if polish and not counts["interrupted"]:
+            from sim.sweep.polish import polish_sweep
+
+            counts |= polish_sweep(sweep, out, executor, workers, report)
+        return counts
     finally:
         if executor is not None and client is None:
             executor.shutdown(wait=False, cancel_futures=True)
