@@ -138,7 +138,7 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
     if polish and not todo:
         from sim.sweep.polish import PolishState
 
-        polish = bool(PolishState(folders).pending(points))  # a finished polish pass needs no executor
+        polish = bool(PolishState(folders).pending())  # a finished polish pass needs no executor
     executor, client = make_executor(workers, scheduler) if todo or polish else (None, None)
     try:
         counts = _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, executor, workers, report,

@@ -19,21 +19,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sim.io.atomic import write_json
+from sim.results.runfolder import RunFolder
 from sim.sweep.config import GridPoint, SweepConfig, grid_points, point_config
+from sim.sweep.engine import _distance
 from sim.sweep.worker import POINT_FILE
 
 #: a neighbour's stride replaces a point's only if it lowers the cost by more than this fraction
 #: (below it the two solves reached the same optimum within the solver's tolerance)
 MIN_GAIN = 1e-4
-
-
-def _neighbours(p: GridPoint, points: list[GridPoint]) -> list[GridPoint]:
-    """The grid points one step away along one axis."""
-    return [q for q in points if sum(abs(i - j) for i, j in zip(p.index, q.index, strict=True)) == 1]
-
-
-def _objective(folder: Path) -> float:
-    return float(json.loads((folder / "status.json").read_text())["objective"])
 
 
 def polish_point(task: dict) -> dict:
@@ -47,7 +40,6 @@ def polish_point(task: dict) -> dict:
     the study's robustness check. An interrupted solve records nothing.
     """
     from sim.results.runfolder import NEAR_BEST as NEAR_BEST_DIR
-    from sim.results.runfolder import RunFolder
     from sim.results.writer import write_run
     from sim.run.config import RunConfig
     from sim.run.runner import shared_problem
@@ -63,14 +55,14 @@ def polish_point(task: dict) -> dict:
     solution, report = outcome.solution, outcome.solution.report
     result = {"folder": out.name, "neighbour": neighbour.name, "objective_before": task["objective"],
               "objective_after": report.objective, "ipopt_status": report.status, "gait": outcome.gait["label"],
-              "iterations": report.iterations, "interrupted": bool(outcome.interrupted or report.interrupted)}
+              "iterations": report.iterations, "interrupted": outcome.interrupted}
     if result["interrupted"]:
         return {**result, "improved": False, "wall_time_s": time.perf_counter() - start}
     record = json.loads((out / POINT_FILE).read_text())
     polish = record.setdefault("polish", {"tried": {}, "history": []})
     polish["tried"][neighbour.name] = task["neighbour_objective"]
-    improved = (counts_as_result(solution, outcome.gait["label"])
-                and report.objective < task["objective"] * (1 - MIN_GAIN))
+    running = counts_as_result(solution, outcome.gait["label"])
+    improved = running and report.objective < task["objective"] * (1 - MIN_GAIN)
     result["improved"] = bool(improved)
     if improved:
         polish["history"].append({k: result[k] for k in ("neighbour", "objective_before", "objective_after",
@@ -83,8 +75,7 @@ def polish_point(task: dict) -> dict:
                   starts=starts, formulation=problem.formulation, overwrite=True, near_best=near,
                   extra_json={POINT_FILE: record})
     else:
-        if (counts_as_result(solution, outcome.gait["label"])
-                and report.objective <= task["objective"] * (1 + NEAR_BEST)):
+        if running and report.objective <= task["objective"] * (1 + NEAR_BEST):
             # another stride within NEAR_BEST of the kept cost: kept for the robustness check
             (out / NEAR_BEST_DIR).mkdir(exist_ok=True)
             solution.trajectory.save(out / NEAR_BEST_DIR / f"polish_from_{neighbour.name}.npz")
@@ -99,6 +90,8 @@ class PolishState:
 
     def __init__(self, folders: dict[GridPoint, Path]):
         self.folders = folders
+        #: the grid points one step away along one axis
+        self.neighbours = {p: [q for q in folders if _distance(p, q) == 1] for p in folders}
         self.good: dict[GridPoint, float] = {}
         self.tried: dict[GridPoint, dict[str, float]] = {}
         for p, folder in folders.items():
@@ -107,12 +100,12 @@ class PolishState:
             except (OSError, ValueError):
                 continue
             if record.get("counts_as_result"):
-                self.good[p] = _objective(folder)
+                self.good[p] = float(RunFolder(folder).status()["objective"])
                 self.tried[p] = dict(record.get("polish", {}).get("tried", {}))
 
-    def pending(self, points: list[GridPoint]) -> list[tuple[GridPoint, GridPoint]]:
+    def pending(self) -> list[tuple[GridPoint, GridPoint]]:
         """(point, neighbour) pairs not yet tried with the neighbour's current stride."""
-        return [(p, q) for p in points if p in self.good for q in _neighbours(p, points)
+        return [(p, q) for p in self.good for q in self.neighbours[p]
                 if q in self.good and self.tried[p].get(q.folder) != self.good[q]]
 
 
@@ -126,7 +119,7 @@ def polish_sweep(sweep: SweepConfig, out: Path, executor, workers: int,
     points = grid_points(sweep)
     state = PolishState({p: out / "points" / p.folder for p in points})
     counts = {"polish_solves": 0, "polish_improved": 0, "polish_interrupted": 0}
-    pending = state.pending(points)
+    pending = state.pending()
     if report:
         report({"event": "polish_start", "pairs": len(pending)})
     running: dict[cf.Future, tuple[GridPoint, GridPoint]] = {}
@@ -157,7 +150,7 @@ def polish_sweep(sweep: SweepConfig, out: Path, executor, workers: int,
             if result["improved"]:
                 counts["polish_improved"] += 1
                 state.good[p] = result["objective_after"]
-            pending = [pair for pair in state.pending(points) if pair not in running.values()]
+            pending = [pair for pair in state.pending() if pair not in running.values()]
             if report:
                 report({"event": "polish", "key": p.key, "from": q.key, "result": result,
                         "pending": len(pending) + len(running), "elapsed_s": time.perf_counter() - start})
