@@ -16,6 +16,7 @@ from sim.model.spec import COORDINATES, ModelSpecError
 from sim.run.config import load_experiment, make_config
 from sim.run.runner import run_stride
 from sim.stride import StrideProblem, classify
+from sim.stride.variables import ROTATIONAL
 
 
 @pytest.fixture(scope="module")
@@ -388,6 +389,37 @@ def test_foot_slip_term_is_optional_and_reported(spec):
     solution = problem.solve(3.5, max_iter=3, print_level=0)
     assert set(solution.report.objective_terms) >= {"effort", "foot_slip"}
     assert solution.report.objective_terms["foot_slip"] >= 0.0
+
+
+def test_passive_torque_goal_charges_the_elastic_passive_moments_only(spec):
+    """The passive-torque variant (Falisse et al. 2019) integrates the squared passive joint moments
+    without their damping, and is absent from the default formulation (stored results keep their
+    fingerprint)."""
+    import casadi as ca
+
+    from sim.stride import goals
+    from sim.stride.problem import DEFAULT_WEIGHTS, formulation
+
+    assert "passive_torque" not in DEFAULT_WEIGHTS and "passive_torque" not in formulation()["cost_weights"]
+    problem = StrideProblem(spec, n_intervals=5, weights={"passive_torque": 1e-3})
+    assert problem.goal_names[-1] == "passive_torque"
+    model = problem.model
+    q = np.zeros(len(COORDINATES))
+    q[COORDINATES.index("hip_flexion_r")] = np.radians(-20.0)  # extended: the capsule resists
+    q[COORDINATES.index("lumbar_extension")] = np.radians(-50.0)  # flexed onto the lumbar stop
+    qd = np.full(len(COORDINATES), 2.0)  # damping must not enter
+    elastic = np.array(model.elastic_passive_moments(q)).ravel()
+    assert np.allclose(elastic, np.array(model.passive_moments(q, np.zeros_like(qd))).ravel())
+    assert not np.allclose(elastic, np.array(model.passive_moments(q, qd)).ravel())
+    assert elastic[COORDINATES.index("lumbar_extension")] > 1.0  # N m, extending: the stop holds the trunk
+
+    class Node:  # the goal reads only the model and the coordinates of a node
+        pass
+
+    node = Node()
+    node.model, node.q = model, ca.DM(q)
+    value = float(goals.PassiveTorque("passive_torque", 1.0).integrand(node))
+    assert np.isclose(value, np.sum(elastic[ROTATIONAL] ** 2))
 
 
 def test_no_skid_limit_is_a_labelled_path_constraint(spec):

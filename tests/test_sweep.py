@@ -174,7 +174,7 @@ def test_polish_pass_keeps_a_neighbour_start_only_when_it_is_cheaper(solved_smal
     # the first replacement started from the raised cost; later ones (the point offered again after a
     # neighbour improved from it) each start where the one before ended
     assert history[0]["objective_before"] == 10 * status["objective"]
-    assert all(a["objective_after"] == b["objective_before"] for a, b in zip(history, history[1:]))
+    assert all(a["objective_after"] == b["objective_before"] for a, b in zip(history, history[1:], strict=False))
     assert history[-1]["objective_after"] == after["objective"]
     RunFolder(folder).check()  # the replaced point is a whole run folder, with its point record
     for n, mtime in others.items():  # the neighbours' strides were not cheaper from it: untouched

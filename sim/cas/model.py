@@ -142,6 +142,13 @@ class CasadiModel:
                            + p.k3 * ca.exp(p.k4 * (q[i] - p.theta1)) - p.damping * qd[i])
         return ca.Function("passive_moments", [q, qd], [moments], ["q", "qd"], ["moments"])
 
+    @cached_property
+    def elastic_passive_moments(self) -> ca.Function:
+        """q -> the passive joint moments without their damping: what capsules, ligaments and the
+        lumbar stops hold elastically (the limit torques of Falisse et al. 2019's passive-torque goal)."""
+        q, qd = ca.SX.sym("q", N_Q), ca.SX.zeros(N_Q)
+        return ca.Function("elastic_passive_moments", [q], [self.passive_moments(q, qd)], ["q"], ["moments"])
+
     # ------------------------------------------------------------------ contact
     def _sphere_kinematics(self, q: ca.SX, qd: ca.SX) -> list[tuple]:
         """(sphere, centre, centre velocity, body angular velocity) of each contact sphere, in ground."""

@@ -78,6 +78,15 @@ class FootSlip(Goal):
         return ca.sum2(node.normal_force_bw * node.slip ** 2)
 
 
+class PassiveTorque(Goal):
+    """Sum of squared elastic passive joint moments (N m)^2, damping excluded: charges holding a
+    posture on capsules, ligaments and the lumbar stops, which an effort-only cost leaves free
+    (Falisse et al. 2019, 'passive torques'; a variant, off by default)."""
+
+    def integrand(self, node: NodeContext) -> ca.SX:
+        return ca.sumsqr(node.model.elastic_passive_moments(node.q)[ROTATIONAL])
+
+
 @dataclass
 class MetabolicRate(Goal):
     """Whole-body metabolic rate (W/kg), Bhargava et al. (2004) smoothed (:mod:`sim.cas.metabolics`).
