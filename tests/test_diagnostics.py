@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from sim.apps.realism_diagnostics import passive_override, variant
+from sim.apps.realism_diagnostics import ipopt_option, passive_override, variant
 
 
 def test_a_passive_override_changes_one_parameter_of_one_joint_stop(spec):
@@ -126,3 +126,12 @@ def test_muscle_effort_is_the_integral_of_squared_activation_per_metre():
     distance = 3.5 * 0.4
     assert effort[0] == pytest.approx(0.25 * 0.4 / distance)
     assert effort[1] == pytest.approx(0.4 / 3 / distance, rel=1e-3)  # integral of (t/T)^2 is T/3
+
+
+def test_an_ipopt_option_reads_numbers_as_numbers_and_words_as_words():
+    assert ipopt_option("obj_scaling_factor=100") == ("obj_scaling_factor", 100)
+    assert ipopt_option("mu_init=1e-6") == ("mu_init", 1e-6)
+    assert ipopt_option("mu_strategy=monotone") == ("mu_strategy", "monotone")
+    for text in ("obj_scaling_factor", "=100"):
+        with pytest.raises(argparse.ArgumentTypeError, match="OPTION=VALUE"):
+            ipopt_option(text)

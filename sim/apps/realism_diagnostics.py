@@ -2,7 +2,7 @@
 ``python -m sim.apps.realism_diagnostics OUT [--viscous-friction V] [--friction MU]
 [--transition-velocity V] [--dissipation C] [--contact-stiffness K] [--max-loaded-slip V|none]
 [--max-slip-load P] [--effort uniform|volume] [--transcription trapezoidal|bdf2|radau]
-[--weight GOAL=W] [--passive COORDINATE.FIELD=VALUE] [--sole HEEL,FORE] [--heel-radius R]
+[--weight GOAL=W] [--ipopt OPTION=VALUE] [--passive COORDINATE.FIELD=VALUE] [--sole HEEL,FORE] [--heel-radius R]
 [--adductors] [--iliopsoas-brim] [--ankle-fit] [--compliant-tendons NAMES]
 [--tendon-strain MUSCLE=STRAIN] [--starts N] [--guess RUN]``.
 
@@ -10,7 +10,8 @@ Each option changes one thing of the default model or formulation: the contact's
 friction (s/m), its Coulomb coefficient, its stick-slip transition speed (m/s), its
 Hunt-Crossley dissipation (s/m) and stiffness (N/m), the no-skid limit of a loaded foot (m/s;
 ``none`` removes it) or a limit on slip times load (BW m/s), the effort measure, the
-transcription, a goal weight (e.g. ``metabolic=0.1``), a parameter of a coordinate's passive
+transcription, a goal weight (e.g. ``metabolic=0.1``), an IPOPT option (e.g.
+``obj_scaling_factor=100``; the problem is the same, the solver's path to it not), a parameter of a coordinate's passive
 joint-moment entry (e.g. ``lumbar_extension.theta1=-0.5236``, the former lumbar onset; SI units,
 as in models/), a shoe's sole under the heel and forefoot spheres (m), the heel sphere's radius
 (m, its lowest point kept), a lumped adductor longus and brevis, gait2392's iliopsoas brim
@@ -44,6 +45,19 @@ def passive_override(text: str) -> tuple[str, str, float]:
         raise argparse.ArgumentTypeError(f"--passive: give COORDINATE.FIELD=VALUE with FIELD one of "
                                          f"{', '.join(PASSIVE_FIELDS)}, not {text!r}")
     return coordinate, field, float(value)
+
+
+def ipopt_option(text: str) -> tuple[str, float | int | str]:
+    """``OPTION=VALUE`` as (option, value): a number where the value reads as one, else the text."""
+    option, sep, value = text.partition("=")
+    if not sep or not option:
+        raise argparse.ArgumentTypeError(f"--ipopt: give OPTION=VALUE, e.g. obj_scaling_factor=100, not {text!r}")
+    for kind in (int, float):
+        try:
+            return option, kind(value)
+        except ValueError:
+            pass
+    return option, value
 
 
 def with_hip_adductors(spec):
@@ -214,6 +228,8 @@ def main() -> None:
     parser.add_argument("--guess", type=Path, help="a run folder whose stride is the first start")
     parser.add_argument("--weight", action="append", default=[], metavar="GOAL=W",
                         help="a goal weight of the stride problem, e.g. metabolic=1 (repeatable)")
+    parser.add_argument("--ipopt", action="append", default=[], type=ipopt_option, metavar="OPTION=VALUE",
+                        help="an IPOPT option, e.g. obj_scaling_factor=100 (repeatable)")
     parser.add_argument("--passive", action="append", default=[], type=passive_override,
                         metavar="COORDINATE.FIELD=VALUE",
                         help="a parameter of a passive joint moment, e.g. lumbar_extension.theta1=-0.5236 "
@@ -231,7 +247,7 @@ def main() -> None:
                    {name: float(value) for name, _, value in (t.partition("=") for t in args.tendon_strain)})
     problem = StrideProblem(spec, n_intervals=args.n_intervals, max_loaded_slip=args.max_loaded_slip,
                             weights=weights, effort=args.effort, max_slip_load=args.max_slip_load,
-                            transcription=args.transcription)
+                            transcription=args.transcription, ipopt=dict(args.ipopt))
     config = make_config(n_intervals=args.n_intervals, starts=args.starts, guess=args.guess)
 
     def report(entry: dict) -> None:
