@@ -391,16 +391,17 @@ def test_foot_slip_term_is_optional_and_reported(spec):
     assert solution.report.objective_terms["foot_slip"] >= 0.0
 
 
-def test_passive_torque_goal_charges_the_elastic_passive_moments_only(spec):
-    """The passive-torque variant (Falisse et al. 2019) integrates the squared passive joint moments
-    without their damping, and is absent from the default formulation (stored results keep their
-    fingerprint)."""
+def test_passive_torque_goals_charge_the_elastic_passive_moments_only(spec):
+    """The passive-torque variants integrate the squared passive joint moments without their
+    damping (all of them, or the range stops alone as PredSim does), and are absent from the
+    default formulation (stored results keep their fingerprint)."""
     import casadi as ca
 
     from sim.stride import goals
     from sim.stride.problem import DEFAULT_WEIGHTS, formulation
 
-    assert "passive_torque" not in DEFAULT_WEIGHTS and "passive_torque" not in formulation()["cost_weights"]
+    for name in ("passive_torque", "range_stop_torque"):
+        assert name not in DEFAULT_WEIGHTS and name not in formulation()["cost_weights"]
     problem = StrideProblem(spec, n_intervals=5, weights={"passive_torque": 1e-3})
     assert problem.goal_names[-1] == "passive_torque"
     model = problem.model
@@ -420,6 +421,12 @@ def test_passive_torque_goal_charges_the_elastic_passive_moments_only(spec):
     node.model, node.q = model, ca.DM(q)
     value = float(goals.PassiveTorque("passive_torque", 1.0).integrand(node))
     assert np.isclose(value, np.sum(elastic[ROTATIONAL] ** 2))
+    # PredSim's variant charges the range stops only: the lumbar stop, not the hip's capsule
+    stops = np.array(model.range_stop_moments(q)).ravel()
+    hip, lumbar = COORDINATES.index("hip_flexion_r"), COORDINATES.index("lumbar_extension")
+    assert np.isclose(stops[lumbar], elastic[lumbar]) and abs(stops[hip]) < 0.1 * abs(elastic[hip])
+    value = float(goals.RangeStopTorque("range_stop_torque", 1.0).integrand(node))
+    assert np.isclose(value, np.sum(stops[ROTATIONAL] ** 2))
 
 
 def test_no_skid_limit_is_a_labelled_path_constraint(spec):

@@ -143,6 +143,18 @@ class CasadiModel:
         return ca.Function("passive_moments", [q, qd], [moments], ["q", "qd"], ["moments"])
 
     @cached_property
+    def range_stop_moments(self) -> ca.Function:
+        """q -> the moments of the joints' range-of-motion stops alone (the ``joint`` entries, damping
+        excluded; capsules left out): the limit torques PredSim's passive-torque goal charges."""
+        q = ca.SX.sym("q", N_Q)
+        moments = ca.SX.zeros(N_Q)
+        for p in self.spec.passive_moments_expanded():
+            if p.structure == "joint":
+                i = self.coordinate_index(p.coordinate)
+                moments[i] += p.k1 * ca.exp(p.k2 * (q[i] - p.theta2)) + p.k3 * ca.exp(p.k4 * (q[i] - p.theta1))
+        return ca.Function("range_stop_moments", [q], [moments], ["q"], ["moments"])
+
+    @cached_property
     def elastic_passive_moments(self) -> ca.Function:
         """q -> the passive joint moments without their damping: what capsules, ligaments and the
         lumbar stops hold elastically (the limit torques of Falisse et al. 2019's passive-torque goal)."""

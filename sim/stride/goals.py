@@ -87,6 +87,15 @@ class PassiveTorque(Goal):
         return ca.sumsqr(node.model.elastic_passive_moments(node.q)[ROTATIONAL])
 
 
+class RangeStopTorque(Goal):
+    """Sum of squared moments of the joints' range-of-motion stops (N m)^2, capsules and damping
+    excluded: PredSim's passive-torque goal (``S.weights.pass_torq`` on its limit torques; Falisse
+    et al. 2019), which charges leaning on a joint's end of range (a variant, off by default)."""
+
+    def integrand(self, node: NodeContext) -> ca.SX:
+        return ca.sumsqr(node.model.range_stop_moments(node.q)[ROTATIONAL])
+
+
 @dataclass
 class MetabolicRate(Goal):
     """Whole-body metabolic rate (W/kg), Bhargava et al. (2004) smoothed (:mod:`sim.cas.metabolics`).

@@ -143,6 +143,8 @@ class StrideProblem:
             out.append(goals.FootSlip("foot_slip", w["foot_slip"]))
         if w.get("passive_torque", 0.0) != 0.0:  # a variant: absent from the default weights and fingerprints
             out.append(goals.PassiveTorque("passive_torque", w["passive_torque"]))
+        if w.get("range_stop_torque", 0.0) != 0.0:  # a variant, like passive_torque
+            out.append(goals.RangeStopTorque("range_stop_torque", w["range_stop_torque"]))
         if w["metabolic"] != 0.0:
             out.append(goals.MetabolicRate("metabolic", w["metabolic"], metabolic_excitation))
         return out
