@@ -131,35 +131,36 @@ class CasadiModel:
                            ["lmt", "vmt", "a", "ft", "dft", "knobs"], list(out))
 
     # ------------------------------------------------------------------ passive moments
+    def _passive_sum(self, q: ca.SX, qd: ca.SX, structures: tuple[str, ...] = ("joint", "capsule")) -> ca.SX:
+        """The passive moment entries of the named structures, summed per coordinate."""
+        moments = ca.SX.zeros(N_Q)
+        for p in self.spec.passive_moments_expanded():
+            if p.structure in structures:
+                i = self.coordinate_index(p.coordinate)
+                moments[i] += (p.k1 * ca.exp(p.k2 * (q[i] - p.theta2))
+                               + p.k3 * ca.exp(p.k4 * (q[i] - p.theta1)) - p.damping * qd[i])
+        return moments
+
     @cached_property
     def passive_moments(self) -> ca.Function:
         """(q, qd) -> generalized passive joint moments (exponential stops plus damping)."""
         q, qd = ca.SX.sym("q", N_Q), ca.SX.sym("qd", N_Q)
-        moments = ca.SX.zeros(N_Q)
-        for p in self.spec.passive_moments_expanded():
-            i = self.coordinate_index(p.coordinate)
-            moments[i] += (p.k1 * ca.exp(p.k2 * (q[i] - p.theta2))
-                           + p.k3 * ca.exp(p.k4 * (q[i] - p.theta1)) - p.damping * qd[i])
-        return ca.Function("passive_moments", [q, qd], [moments], ["q", "qd"], ["moments"])
+        return ca.Function("passive_moments", [q, qd], [self._passive_sum(q, qd)], ["q", "qd"], ["moments"])
 
     @cached_property
     def range_stop_moments(self) -> ca.Function:
         """q -> the moments of the joints' range-of-motion stops alone (the ``joint`` entries, damping
         excluded; capsules left out): the limit torques PredSim's passive-torque goal charges."""
         q = ca.SX.sym("q", N_Q)
-        moments = ca.SX.zeros(N_Q)
-        for p in self.spec.passive_moments_expanded():
-            if p.structure == "joint":
-                i = self.coordinate_index(p.coordinate)
-                moments[i] += p.k1 * ca.exp(p.k2 * (q[i] - p.theta2)) + p.k3 * ca.exp(p.k4 * (q[i] - p.theta1))
-        return ca.Function("range_stop_moments", [q], [moments], ["q"], ["moments"])
+        stops = self._passive_sum(q, ca.SX.zeros(N_Q), ("joint",))
+        return ca.Function("range_stop_moments", [q], [stops], ["q"], ["moments"])
 
     @cached_property
     def elastic_passive_moments(self) -> ca.Function:
         """q -> the passive joint moments without their damping: what capsules, ligaments and the
-        lumbar stops hold elastically (the limit torques of Falisse et al. 2019's passive-torque goal)."""
-        q, qd = ca.SX.sym("q", N_Q), ca.SX.zeros(N_Q)
-        return ca.Function("elastic_passive_moments", [q], [self.passive_moments(q, qd)], ["q"], ["moments"])
+        range stops hold elastically (charged by the ``passive_torque`` variant goal)."""
+        q = ca.SX.sym("q", N_Q)
+        return ca.Function("elastic_passive_moments", [q], [self._passive_sum(q, ca.SX.zeros(N_Q))], ["q"], ["moments"])
 
     # ------------------------------------------------------------------ contact
     def _sphere_kinematics(self, q: ca.SX, qd: ca.SX) -> list[tuple]:

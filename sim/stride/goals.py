@@ -80,8 +80,9 @@ class FootSlip(Goal):
 
 class PassiveTorque(Goal):
     """Sum of squared elastic passive joint moments (N m)^2, damping excluded: charges holding a
-    posture on capsules, ligaments and the lumbar stops, which an effort-only cost leaves free
-    (Falisse et al. 2019, 'passive torques'; a variant, off by default)."""
+    posture on capsules, ligaments and the range stops, which an effort-only cost leaves free (a
+    variant, off by default; broader than PredSim's goal, :class:`RangeStopTorque`, since it
+    charges the hip capsule's moment over the whole range)."""
 
     def integrand(self, node: NodeContext) -> ca.SX:
         return ca.sumsqr(node.model.elastic_passive_moments(node.q)[ROTATIONAL])
