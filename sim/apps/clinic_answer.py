@@ -154,11 +154,11 @@ def _driver_sentence(row: dict) -> str | None:
 
 
 def caveats(key: str, m: dict, kind: str, healthy: dict | None = None) -> list[str]:
-    from sim.apps.study import FAMILY_STEP_DEG
+    from sim.apps.study import changes_family
 
     out = []
     knee, healthy_knee = m.get("swing_knee_flexion_deg"), (healthy or {}).get("swing_knee_flexion_deg")
-    if key != "healthy" and knee is not None and healthy_knee is not None and abs(knee - healthy_knee) > FAMILY_STEP_DEG:
+    if key != "healthy" and knee is not None and healthy_knee is not None and changes_family(healthy_knee, knee):
         out.append(f"This stride is of another kind than the healthy one (peak swing knee flexion {knee:.0f} against "
                    f"{healthy_knee:.0f} deg): the model's cheapest stride switched between two running styles, so "
                    "the differences mix the impairment's effect with the switch (docs/study.md, 'Two stride families').")

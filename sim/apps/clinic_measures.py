@@ -144,8 +144,9 @@ def stride_measures(folder: str | Path) -> dict:
         spread = {k: float(max(v[k] for v in [values, *others]) - min(v[k] for v in [values, *others])) for k in values}
     # the timing and force targets are those of healthy running at 3.5 m/s: not applied at other speeds
     skipped = SPEED_DEPENDENT_CHECKS if abs(fs.speed - REALISM_SPEED) > 0.25 else ()
-    failing = [flag["key"] for flag in evaluate(run.metrics()) if flag["ok"] is False and flag["key"] not in skipped]
+    metrics = run.metrics()
+    failing = [flag["key"] for flag in evaluate(metrics) if flag["ok"] is False and flag["key"] not in skipped]
     return {"folder": str(Path(folder).resolve()), "values": values, "spread": spread, "starts_at_best": starts,
-            "swing_knee_flexion_deg": run.metrics().get("peak_swing_knee_flexion_deg"), "realism_failing": failing,
+            "swing_knee_flexion_deg": metrics.get("peak_swing_knee_flexion_deg"), "realism_failing": failing,
             "realism_not_applied": list(skipped), "speed_m_s": fs.speed,
             "curves": curves(fs, extras["joint_moments"], spec.gravity), "frames": frames(fs, spec)}

@@ -153,15 +153,15 @@ def study_table(sweep_dir: Path) -> str:
             lines.append(f"| {r['statement']} | | | | {r['verdict']} | | |")
             continue
         share = "share" in r["metric"]
-        scale, unit = (100.0, " pp") if share else (1.0, " deg")
+        # shares are fractions: their values read in %, their changes in percentage points
+        scale, value_unit, unit = (100.0, " %", " pp") if share else (1.0, " deg", " deg")
         jumps = ", ".join(f"{j['from']:g} -> {j['to']:g} (swing knee {j['swing_knee_flexion_deg'][0]:.0f} -> "
                           f"{j['swing_knee_flexion_deg'][1]:.0f} deg)" for j in r.get("family_changes", [])) or "none"
         within = r.get("within_families")
         inside = (f"{within['change'] * scale:+.1f}{unit}, {within['steps_in_expected_direction']}, "
                   f"{within['verdict']}" if within else "")
         lines.append(f"| {r['statement']} | {r['knob']} {r['from'][r['knob']]:g} -> {r['to'][r['knob']]:g} | "
-                     f"{r['from']['value'] * scale:.1f} -> {r['to']['value'] * scale:.1f}"
-                     f"{' %' if share else ' deg'} | "
+                     f"{r['from']['value'] * scale:.1f} -> {r['to']['value'] * scale:.1f}{value_unit} | "
                      f"{r['steps_in_expected_direction']} | {r['verdict']} | {jumps} | {inside} |")
     for knob in ("hip_flexor_stiffness", "glute_strength"):
         line, other, healthy_other = _knob_line(table, knob)

@@ -156,11 +156,17 @@ FAMILY_STEP_DEG = 20.0
 FAMILY_MARKER = "peak_swing_knee_flexion_deg"
 
 
+def changes_family(before: float, after: float) -> bool:
+    """True if two strides' peak swing knee flexion (deg) differ as much as the two families' do."""
+    return bool(abs(after - before) > FAMILY_STEP_DEG)
+
+
 def family_steps(line) -> list[bool]:
     """For each step along a knob line: True if the stride changes family across it."""
     if FAMILY_MARKER not in line:
         return [False] * (len(line) - 1)
-    return [bool(abs(d) > FAMILY_STEP_DEG) for d in np.diff(line[FAMILY_MARKER].to_numpy())]
+    marker = line[FAMILY_MARKER].to_numpy()
+    return [changes_family(a, b) for a, b in zip(marker[:-1], marker[1:], strict=True)]
 
 
 def _within_family(line, column: str, expected: int, changes: list[bool]) -> dict:

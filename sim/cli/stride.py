@@ -176,8 +176,9 @@ def sweep(
           f"not running after retries {counts['failed']}"
           + (f", interrupted {counts['interrupted']} (solved again when you re-run)" if counts.get("interrupted") else ""))
     if counts.get("polish_solves") or counts.get("polish_interrupted"):
-        print(f"polish: {counts['polish_solves']} solve(s) from neighbours, {counts['polish_improved']} point(s) "
-              f"got a cheaper stride" + (" (interrupted: re-run to go on)" if counts["polish_interrupted"] else ""))
+        print(f"polish: {counts['polish_solves']} solve(s) from neighbours, {counts['polish_improved']} of them "
+              "replaced a point's stride by a cheaper one"
+              + (" (interrupted: re-run to go on)" if counts["polish_interrupted"] else ""))
     print(f"wrote {out}/ (points/, summary.parquet, summary.csv, timeseries.nc)")
     if {"hip_flexor_stiffness", "glute_strength"} <= set(config.grid):
         _study(out)

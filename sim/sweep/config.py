@@ -101,6 +101,11 @@ def check_grid(sweep: SweepConfig) -> None:
                 validate_knobs(spec, {axis: v})
 
 
+def grid_distance(a: GridPoint, b: GridPoint) -> int:
+    """Steps between two grid points, along the axes (1: neighbours along one axis)."""
+    return sum(abs(i - j) for i, j in zip(a.index, b.index, strict=True))
+
+
 def grid_points(sweep: SweepConfig) -> list[GridPoint]:
     axes = list(sweep.grid)
     return [GridPoint(index, {a: float(sweep.grid[a][i]) for a, i in zip(axes, index, strict=True)})

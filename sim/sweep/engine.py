@@ -15,7 +15,7 @@ from sim.io.atomic import write_json
 from sim.model.spec import ModelSpecError
 from sim.results.runfolder import NotARunFolder, RunFolder
 from sim.results.writer import versions
-from sim.sweep.config import GridPoint, SweepConfig, grid_points, point_config
+from sim.sweep.config import GridPoint, SweepConfig, grid_distance, grid_points, point_config
 from sim.sweep.rejudge import needs_rejudging, rejudge_point
 from sim.sweep.worker import POINT_FILE, solve_point
 
@@ -65,10 +65,6 @@ def point_state(sweep: SweepConfig, point: GridPoint, folder: Path,
     if not (same and honest and record.get("values") == point.values):
         return "corrupt"
     return "stale" if model is not None and run.fingerprint() != model(point) else "done"
-
-
-def _distance(a: GridPoint, b: GridPoint) -> int:
-    return sum(abs(i - j) for i, j in zip(a.index, b.index, strict=True))
 
 
 def _root(sweep: SweepConfig, points: list[GridPoint]) -> GridPoint:
@@ -185,9 +181,9 @@ def _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, execu
             # nothing solved yet: one point (the healthy corner) first, the others warm-start from it
             batch = [] if running else [_root(sweep, todo)]
         else:
-            batch = sorted(todo, key=lambda p: min(_distance(p, g) for g in good))[:workers - len(running)]
+            batch = sorted(todo, key=lambda p: min(grid_distance(p, g) for g in good))[:workers - len(running)]
         for p in batch:
-            neighbours = sorted(good, key=lambda g: _distance(p, g))[:sweep.retries]
+            neighbours = sorted(good, key=lambda g: grid_distance(p, g))[:sweep.retries]
             guesses = [str(folders[g]) for g in neighbours] + ["data", "random"]
             task = {"config": point_config(sweep, p).model_dump(mode="json"), "out": str(folders[p]),
                     "guesses": guesses[:sweep.retries + 1], "values": p.values}

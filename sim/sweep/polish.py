@@ -20,8 +20,7 @@ from pathlib import Path
 
 from sim.io.atomic import write_json
 from sim.results.runfolder import RunFolder
-from sim.sweep.config import GridPoint, SweepConfig, grid_points, point_config
-from sim.sweep.engine import _distance
+from sim.sweep.config import GridPoint, SweepConfig, grid_distance, grid_points, point_config
 from sim.sweep.worker import POINT_FILE
 
 #: a neighbour's stride replaces a point's only if it lowers the cost by more than this fraction
@@ -91,7 +90,7 @@ class PolishState:
     def __init__(self, folders: dict[GridPoint, Path]):
         self.folders = folders
         #: the grid points one step away along one axis
-        self.neighbours = {p: [q for q in folders if _distance(p, q) == 1] for p in folders}
+        self.neighbours = {p: [q for q in folders if grid_distance(p, q) == 1] for p in folders}
         self.good: dict[GridPoint, float] = {}
         self.tried: dict[GridPoint, dict[str, float]] = {}
         for p, folder in folders.items():
