@@ -392,18 +392,19 @@ def test_foot_slip_term_is_optional_and_reported(spec):
 
 
 def test_passive_torque_goals_charge_the_elastic_passive_moments_only(spec):
-    """The passive-torque variants integrate the squared passive joint moments without their
-    damping (all of them, or the range stops alone as PredSim does), and are absent from the
-    default formulation (stored results keep their fingerprint)."""
+    """The passive-torque goals integrate the squared passive joint moments without their damping:
+    the range stops alone (PredSim's goal, in the default formulation at PredSim's ratio to the
+    effort term) or all of them (a variant, absent from the default fingerprint)."""
     import casadi as ca
 
     from sim.stride import goals
     from sim.stride.problem import DEFAULT_WEIGHTS, formulation
 
-    for name in ("passive_torque", "range_stop_torque"):
-        assert name not in DEFAULT_WEIGHTS and name not in formulation()["cost_weights"]
+    assert "passive_torque" not in DEFAULT_WEIGHTS and "passive_torque" not in formulation()["cost_weights"]
+    assert formulation()["cost_weights"]["range_stop_torque"] == DEFAULT_WEIGHTS["range_stop_torque"] > 0.0
     problem = StrideProblem(spec, n_intervals=5, weights={"passive_torque": 1e-3})
-    assert problem.goal_names[-1] == "passive_torque"
+    assert {"passive_torque", "range_stop_torque"} <= set(problem.goal_names)
+    assert "range_stop_torque" not in StrideProblem(spec, n_intervals=5, weights={"range_stop_torque": 0.0}).goal_names
     model = problem.model
     q = np.zeros(len(COORDINATES))
     q[COORDINATES.index("hip_flexion_r")] = np.radians(-20.0)  # extended: the capsule resists

@@ -32,7 +32,7 @@ class RunConfig(BaseModel):
     symmetric: bool = True
     knobs: dict[str, float] = Field(default_factory=dict)
     guess: Literal["data", "random"] | Path = "data"
-    starts: int = Field(default=3, ge=1, le=9,  # sim.run.starts.MAX_STARTS
+    starts: int = Field(default=9, ge=1, le=9,  # sim.run.starts.MAX_STARTS
                         description="initial guesses tried; the lowest-cost running "
                         "solution is kept (the stride problem has several local optima)")
     max_iter: int = Field(default=1000, ge=1, le=20000)

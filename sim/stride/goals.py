@@ -82,7 +82,7 @@ class PassiveTorque(Goal):
     """Sum of squared elastic passive joint moments (N m)^2, damping excluded: charges holding a
     posture on capsules, ligaments and the range stops, which an effort-only cost leaves free (a
     variant, off by default; broader than PredSim's goal, :class:`RangeStopTorque`, since it
-    charges the hip capsule's moment over the whole range)."""
+    charges the hip capsule's moment over the whole range, which the study measures)."""
 
     def integrand(self, node: NodeContext) -> ca.SX:
         return ca.sumsqr(node.model.elastic_passive_moments(node.q)[ROTATIONAL])
@@ -91,7 +91,8 @@ class PassiveTorque(Goal):
 class RangeStopTorque(Goal):
     """Sum of squared moments of the joints' range-of-motion stops (N m)^2, capsules and damping
     excluded: PredSim's passive-torque goal (``S.weights.pass_torq`` on its limit torques; Falisse
-    et al. 2019), which charges leaning on a joint's end of range (a variant, off by default)."""
+    et al. 2019), which charges leaning on a joint's end of range: the trunk hung on the lumbar
+    flexion stop, the swing shank folded onto the knee's flexion stop."""
 
     def integrand(self, node: NodeContext) -> ca.SX:
         return ca.sumsqr(node.model.range_stop_moments(node.q)[ROTATIONAL])
