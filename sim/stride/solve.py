@@ -21,9 +21,9 @@ from sim.stride.progress import CatchInterrupt, IterationMonitor
 from sim.stride.trajectory import Trajectory
 from sim.stride.variables import JOINTS
 
-#: IPOPT's options. The objective is scaled by 100 (its gradient-based scaling alone leaves the
-#: objective near 0.2 against constraints of order 1): at the study's three corners nine starts
-#: reached cheaper strides (-1 to -4 %) and more of them reached the best within 1 % (docs/stride.md, 'Solver')
+#: IPOPT's options. The objective is scaled by 100 (gradient-based scaling only scales down, and the
+#: objective is near 0.2 against constraints of order 1): at the study's three corners nine starts
+#: reached cheaper strides (0.8-3.7 %) and more of them the best within 1 % (docs/stride.md, 'Solver')
 DEFAULT_IPOPT = {"sb": "yes", "obj_scaling_factor": 100.0, "tol": 1e-4, "constr_viol_tol": 1e-4, "dual_inf_tol": 1e-3,
                  "acceptable_tol": 1e-3,
                  "mu_strategy": "adaptive", "linear_solver": "mumps", "mumps_pivot_order": 5, "print_level": 5,
