@@ -23,7 +23,7 @@ from sim.stride.variables import ROTATIONAL
 def coarse_run(tmp_path_factory):
     """A 20-interval baseline stride, written as a run folder."""
     out = tmp_path_factory.mktemp("runs") / "coarse"
-    status = run_stride(make_config(n_intervals=20), out, log=lambda m: None)
+    status = run_stride(make_config(n_intervals=20, starts=3), out, log=lambda m: None)
     return out, status
 
 
@@ -37,7 +37,8 @@ def test_coarse_stride_converges_to_running(coarse_run):
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["flight_phase"]
     assert 120 < metrics["cadence_steps_per_min"] < 300
-    assert set(status["objective_terms"]) == {"effort", "acceleration", "activation_rate", "tendon_rate", "reserves"}
+    assert set(status["objective_terms"]) == {"effort", "acceleration", "activation_rate", "tendon_rate", "reserves",
+                                             "range_stop_torque"}
     assert status["versions"]["opensim"].startswith("4.")
 
 
@@ -85,7 +86,7 @@ def test_warm_started_multi_start_also_tries_the_measured_stride(coarse_run, spe
     from sim.run.starts import make_guess, start_plan
 
     out, _ = coarse_run
-    config = make_config(n_intervals=20, guess=str(out))
+    config = make_config(n_intervals=20, guess=str(out), starts=3)
     problem = StrideProblem.__new__(StrideProblem)
     problem.n = 20
     plan = start_plan(config)
@@ -229,7 +230,7 @@ def test_ctrl_c_writes_status_and_no_partial_files(tmp_path):
 @pytest.mark.opensim
 def test_warm_start_from_a_run_folder(coarse_run, tmp_path):
     out, status = coarse_run
-    config = make_config(n_intervals=20, guess=str(out), knobs={"glute_strength": 0.8})
+    config = make_config(n_intervals=20, guess=str(out), knobs={"glute_strength": 0.8}, starts=3)
     warm = run_stride(config, tmp_path / "warm", log=lambda m: None, check_residuals=False)
     from_folder = warm["starts"][0]  # the configured guess comes first; the measured-stride starts follow
     assert from_folder["start"] == str(out)
@@ -238,16 +239,18 @@ def test_warm_start_from_a_run_folder(coarse_run, tmp_path):
 
 def test_a_solved_stride_warm_starts_where_it_left_off(coarse_run, spec):
     """A complete guess (a solution) is barely pushed into the interior of the bounds, so
-    re-solving the same problem from its own solution takes a fraction of the cold solve's
-    iterations (the no-skid limit, active at touchdown, keeps IPOPT from stopping at once)."""
+    re-solving the same problem from its own solution returns the same stride at the same cost in
+    fewer iterations than the cold solve (not at once: the multipliers start from zero, and the
+    no-skid limit is active at touchdown)."""
     from sim.results.runfolder import RunFolder
 
     solution, solved_spec = RunFolder(coarse_run[0]).solution()
     problem = StrideProblem(solved_spec, n_intervals=20)
     again = problem.solve(3.5, guess=solution.as_guess(), print_level=0)
     cold = next(r["iterations"] for r in coarse_run[1]["starts"] if r["chosen"])
-    assert again.report.converged and again.report.iterations <= 0.5 * cold, (again.report.status,
-                                                                              again.report.iterations, cold)
+    assert again.report.converged and again.report.iterations < cold, (again.report.status,
+                                                                        again.report.iterations, cold)
+    assert again.report.objective == pytest.approx(coarse_run[1]["objective"], rel=1e-3)
     angles = [i for i, c in enumerate(COORDINATES) if c not in ("pelvis_tx", "pelvis_ty")]
     rms_deg = np.degrees(np.sqrt(np.mean((again.trajectory.q[:, angles] - solution.q[:, angles]) ** 2)))
     assert rms_deg < 1.0  # the same stride, not a jump to another local optimum
@@ -384,7 +387,7 @@ def test_foot_slip_term_is_optional_and_reported(spec):
 
     assert DEFAULT_WEIGHTS["foot_slip"] == 0.0
     problem = StrideProblem(spec, n_intervals=5, weights={"foot_slip": 1.0})
-    assert problem.goal_names[-1] == "foot_slip"
+    assert "foot_slip" in problem.goal_names
     assert problem.formulation["cost_weights"]["foot_slip"] == 1.0
     solution = problem.solve(3.5, max_iter=3, print_level=0)
     assert set(solution.report.objective_terms) >= {"effort", "foot_slip"}

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.opensim
 SMALL = """name = "small"
 speed = 3.5
 n_intervals = 10
+starts = 3  # the tests read the multi-start's records, not the search's depth
 max_iter = 1000  # the coarse mesh needs more than 300 iterations at some grid points
 [grid]
 hip_flexor_stiffness = [1.0, 3.0]
@@ -105,7 +106,7 @@ def test_local_sweep_then_resume_is_a_no_op(sweep_file, tmp_path):
     assert "cadence (steps/min) along hip_flexor_stiffness 1, 3" in summary
     for name in ("heatmaps.png", "lines.png", "hypotheses.json"):
         assert (out / name).stat().st_size > 0
-    # each point's first attempt is a multi-start (3 starts by default), recorded per start
+    # each point's first attempt is a multi-start (the file's 3 starts), recorded per start
     for marker in (out / "points").glob(f"*/{POINT_FILE}"):
         first = json.loads(marker.read_text())["attempts"][0]
         assert len(first["starts"]) == 3 and sum(r["chosen"] for r in first["starts"]) == 1

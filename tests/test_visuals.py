@@ -24,7 +24,7 @@ def runs(tmp_path_factory):
     sweep = tmp_path_factory.mktemp("sweep")
     out = []
     for name, knobs in (("default", {}), ("stiff_weak", {"hip_flexor_stiffness": 3.0, "glute_strength": 0.5})):
-        status = run_stride(make_config(name=name, n_intervals=20, knobs=knobs), sweep / name, log=lambda m: None,
+        status = run_stride(make_config(name=name, n_intervals=20, knobs=knobs, starts=3), sweep / name, log=lambda m: None,
                             check_residuals=False)
         assert status["converged"], status["ipopt_status"]
         out.append(sweep / name)
