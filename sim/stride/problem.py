@@ -144,12 +144,10 @@ class StrideProblem:
             goals.TendonForceRate("tendon_rate", w["tendon_rate"]),
             goals.Reserves("reserves", w["reserves"]),
         ]
-        if w["foot_slip"] != 0.0:
-            out.append(goals.FootSlip("foot_slip", w["foot_slip"]))
-        if w.get("passive_torque", 0.0) != 0.0:  # a variant: absent from the default weights and fingerprints
-            out.append(goals.PassiveTorque("passive_torque", w["passive_torque"]))
-        if w["range_stop_torque"] != 0.0:
-            out.append(goals.RangeStopTorque("range_stop_torque", w["range_stop_torque"]))
+        # passive_torque is a variant, absent from the default weights and so from stored fingerprints
+        weighted = {"foot_slip": goals.FootSlip, "passive_torque": goals.PassiveTorque,
+                    "range_stop_torque": goals.RangeStopTorque}
+        out += [goal(name, w[name]) for name, goal in weighted.items() if w.get(name, 0.0) != 0.0]
         if w["metabolic"] != 0.0:
             out.append(goals.MetabolicRate("metabolic", w["metabolic"], metabolic_excitation))
         return out

@@ -24,9 +24,9 @@ from sim.stride.variables import JOINTS
 #: IPOPT's options. The objective is scaled by 100 (gradient-based scaling only scales down, and the
 #: objective is near 0.2 against constraints of order 1): at the study's three corners nine starts
 #: reached cheaper strides (0.8-3.7 %) and more of them the best within 1 % (docs/stride.md, 'Solver')
-DEFAULT_IPOPT = {"sb": "yes", "obj_scaling_factor": 100.0, "tol": 1e-4, "constr_viol_tol": 1e-4, "dual_inf_tol": 1e-3,
-                 "acceptable_tol": 1e-3,
-                 "mu_strategy": "adaptive", "linear_solver": "mumps", "mumps_pivot_order": 5, "print_level": 5,
+DEFAULT_IPOPT = {"sb": "yes", "obj_scaling_factor": 100.0, "tol": 1e-4, "constr_viol_tol": 1e-4,
+                 "dual_inf_tol": 1e-3, "acceptable_tol": 1e-3, "mu_strategy": "adaptive", "linear_solver": "mumps",
+                 "mumps_pivot_order": 5, "print_level": 5,
                  "nlp_scaling_method": "gradient-based", "bound_push": 1e-3, "bound_frac": 1e-3}
 
 #: for a complete guess (a solved stride: every state and control given), IPOPT moves the start
