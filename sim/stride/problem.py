@@ -46,7 +46,8 @@ from sim.stride.variables import Layout
 #: 5e-8 gives the same stride; 2e-6, 14 % of it, held swing knee flexion at 87 deg and made the
 #: problem more multi-modal; docs/stride.md, 'Regularization'). The range stops' moments are charged
 #: as PredSim charges its limit torques (Falisse et al. 2019: passive torques 1000 per joint-mean
-#: against activations 2000 per muscle-mean; over 7 stopped joints and 12 muscles 0.86 per (N m)^2):
+#: against activations 2000 per muscle-mean; over 7 stopped joints and one side's 12 muscles 0.86
+#: per (N m)^2, over all 24 muscles 1.71, which gives the same stride family: docs/stride.md):
 #: without it the cheapest stride hangs the trunk and the swing shank on the stops for free
 #: (docs/stride.md, 'Range stops')
 DEFAULT_WEIGHTS = {"effort": 1.0, "acceleration": 1e-7, "activation_rate": 1e-4,
