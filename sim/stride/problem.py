@@ -46,12 +46,11 @@ from sim.stride.variables import Layout
 #: 5e-8 gives the same stride; 2e-6, 14 % of it, held swing knee flexion at 87 deg and made the
 #: problem more multi-modal; docs/stride.md, 'Regularization'). The range stops' moments are charged
 #: as PredSim charges its limit torques (Falisse et al. 2019: passive torques 1000 per joint-mean
-#: against activations 2000 per muscle-mean; over 7 stopped joints and one side's 12 muscles 0.86
-#: per (N m)^2, over all 24 muscles 1.71, which gives the same stride family: docs/stride.md):
-#: without it the cheapest stride hangs the trunk and the swing shank on the stops for free
-#: (docs/stride.md, 'Range stops')
+#: against activations 2000 per muscle-mean, both means over both sides; over this model's 7 stopped
+#: joints and 24 muscles 1000/7 : 2000/24 = 1.71 per (N m)^2): without it the cheapest stride hangs
+#: the trunk and the swing shank on the stops for free (docs/stride.md, 'Range stops')
 DEFAULT_WEIGHTS = {"effort": 1.0, "acceleration": 1e-7, "activation_rate": 1e-4,
-                   "tendon_rate": 1e-4, "reserves": 1.0, "range_stop_torque": 0.86, "metabolic": 0.0,
+                   "tendon_rate": 1e-4, "reserves": 1.0, "range_stop_torque": 1.71, "metabolic": 0.0,
                    "foot_slip": 0.0}
 
 #: the no-skid limit (m/s): a foot contact sphere that carries load slides at most this fast. Measured
