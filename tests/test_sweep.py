@@ -248,13 +248,18 @@ def test_points_judged_by_other_result_rules_are_judged_again_not_solved_again(s
     assert {m: (m.parent / "solution.npz").stat().st_mtime_ns for m in markers} == stamps  # every stride kept
 
 
-def test_dask_cluster_on_loopback_uses_the_same_code_path(pair_file, tmp_path):
+def test_dask_cluster_on_loopback_uses_the_same_code_path(pair_file, tmp_path, monkeypatch):
     from distributed import LocalCluster
 
+    from sim.sweep import engine
+
+    dask_paths, real_dask_executor = [], engine._dask_executor
+    monkeypatch.setattr(engine, "_dask_executor", lambda target: dask_paths.append(target) or real_dask_executor(target))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster:
         counts = run_sweep(load_sweep(pair_file), tmp_path / "dask", workers=2, scheduler=cluster.scheduler_address)
     assert counts["solved_now"] == 2
+    assert dask_paths == [cluster.scheduler_address]  # the executor path a SLURM cluster's sweep takes too
     pids = {json.loads(p.read_text())["worker_pid"] for p in (tmp_path / "dask" / "points").glob(f"*/{POINT_FILE}")}
     assert os.getpid() not in pids  # solved on the Dask workers, not here
 

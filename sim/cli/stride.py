@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sim.cli.common import console, fail
+
+
+class Cluster(StrEnum):
+    """Batch systems a sweep can start its workers on."""
+
+    slurm = "slurm"
 
 
 def _parse_knobs(values: list[str] | None) -> dict[str, float]:
@@ -118,18 +125,63 @@ def _run_with_progress(config, out: Path, figures: bool, overwrite: bool) -> Non
 def sweep(
     experiment: Annotated[Path, typer.Argument(help="Sweep file (TOML) with a [grid] table.")],
     out: Annotated[Path | None, typer.Option("-o", "--out", help="Sweep folder (default runs/<name>).")] = None,
-    workers: Annotated[int, typer.Option(help="Parallel worker processes (local) or tasks (Dask).")] = 2,
+    workers: Annotated[int | None, typer.Option(
+        help="Parallel solves: local worker processes (default 2) or Dask tasks (default with --cluster: jobs x "
+        "cores).", show_default=False)] = None,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
     polish: Annotated[bool | None, typer.Option(
         "--polish/--no-polish", help="After solving, solve each point again from every solved neighbour's stride "
         "and keep the cheaper (default: the sweep file's 'polish', true).", show_default=False)] = None,
+    cluster: Annotated[Cluster | None, typer.Option(
+        help="Start worker jobs on a cluster's batch system (docs/cluster.md).", rich_help_panel="Cluster")] = None,
+    jobs: Annotated[int | None, typer.Option(help="Batch jobs kept running (default 1).",
+                                             rich_help_panel="Cluster", show_default=False)] = None,
+    cores_per_job: Annotated[int | None, typer.Option(help="Cores per job = workers per job (default 2).",
+                                                      rich_help_panel="Cluster", show_default=False)] = None,
+    memory_per_core: Annotated[float | None, typer.Option(help="Memory per worker, GB (default 3).",
+                                                          rich_help_panel="Cluster", show_default=False)] = None,
+    walltime: Annotated[str | None, typer.Option(help="Each job's walltime, HH:MM:SS (default 02:00:00).",
+                                                 rich_help_panel="Cluster", show_default=False)] = None,
+    partition: Annotated[str | None, typer.Option(help="SLURM partition (-p).", rich_help_panel="Cluster")] = None,
+    account: Annotated[str | None, typer.Option(help="SLURM account (-A).", rich_help_panel="Cluster")] = None,
+    job_extra: Annotated[list[str] | None, typer.Option(
+        help="A further #SBATCH option, e.g. --qos=normal (repeatable).", rich_help_panel="Cluster")] = None,
+    prologue: Annotated[list[str] | None, typer.Option(
+        help="A shell line run before the workers start, e.g. 'module load python' (repeatable).",
+        rich_help_panel="Cluster")] = None,
+    python: Annotated[str | None, typer.Option(
+        help="The Python on the compute nodes (default: this one).", rich_help_panel="Cluster",
+        show_default=False)] = None,
+    interface: Annotated[str | None, typer.Option(
+        help="Network interface the workers reach this driver on, e.g. ib0.", rich_help_panel="Cluster")] = None,
+    print_job_script: Annotated[bool, typer.Option(
+        help="Print the worker jobs' batch script and exit (nothing is submitted).", rich_help_panel="Cluster")] = False,
 ) -> None:
     """Solve every point of a grid (resumable: re-run the same command to continue)."""
     from sim.model.spec import ModelSpecError
+    from sim.sweep.cluster import job_script, slurm_options
     from sim.sweep.config import load_sweep
     from sim.sweep.engine import run_sweep
     from sim.sweep.tables import write_summary, write_timeseries
 
+    cluster_values = {"jobs": jobs, "cores": cores_per_job, "memory_per_core_gb": memory_per_core,
+                      "walltime": walltime, "partition": partition, "account": account, "job_extra": job_extra,
+                      "prologue": prologue, "python": python, "interface": interface}
+    given = [f"--{k.replace('_', '-')}" for k, v in cluster_values.items() if v not in (None, [])]
+    if cluster is None and (given or print_job_script):
+        fail(f"{', '.join(given) or '--print-job-script'}: cluster options need --cluster slurm")
+    if cluster is not None and scheduler is not None:
+        fail("--cluster and --scheduler: give one (--cluster starts its own scheduler)")
+    slurm = None
+    if cluster is not None:
+        try:
+            slurm = slurm_options(**cluster_values)
+        except ModelSpecError as exc:
+            fail(str(exc))
+        if print_job_script:
+            print(job_script(slurm))
+            return
+    workers = workers if workers is not None else (slurm.workers if slurm is not None else 2)
     if workers < 1:
         fail(f"--workers = {workers}: must be at least 1")
     try:
@@ -167,7 +219,8 @@ def sweep(
                           f"elapsed {event['elapsed_s']:.0f} s, ETA {event['eta_s']:.0f} s")
 
     try:
-        counts = run_sweep(config, out, workers=workers, scheduler=scheduler, report=report, polish=polish)
+        counts = run_sweep(config, out, workers=workers, scheduler=scheduler, report=report, polish=polish,
+                           cluster=slurm)
     except ModelSpecError as exc:
         fail(str(exc))
     write_summary(config, out)

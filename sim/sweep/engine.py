@@ -15,6 +15,7 @@ from sim.io.atomic import write_json
 from sim.model.spec import ModelSpecError
 from sim.results.runfolder import NotARunFolder, RunFolder
 from sim.results.writer import versions
+from sim.sweep.cluster import SlurmOptions
 from sim.sweep.config import GridPoint, SweepConfig, grid_distance, grid_points, point_config
 from sim.sweep.rejudge import needs_rejudging, rejudge_point
 from sim.sweep.worker import POINT_FILE, solve_point
@@ -30,18 +31,47 @@ class StaleSweep(ModelSpecError):
     """The output folder holds points solved with another model: resuming would mix two models."""
 
 
-def make_executor(workers: int, scheduler: str | None):
-    """A concurrent.futures Executor: spawned local processes, or a Dask cluster's executor."""
-    if scheduler is None:
-        return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")), None
+def make_executor(workers: int, scheduler: str | None, cluster: SlurmOptions | None = None):
+    """A concurrent.futures Executor and the function that closes it: spawned local processes, a
+    Dask scheduler's executor, or the executor of a SLURM cluster started for the sweep. Dask's
+    two ways share one path (:func:`_dask_executor`)."""
+    if cluster is not None:
+        from sim.sweep.cluster import start_slurm
+
+        slurm = start_slurm(cluster)
+        try:
+            executor, close_client = _dask_executor(slurm)
+        except BaseException:
+            slurm.close()
+            raise
+
+        def close() -> None:
+            close_client()
+            slurm.close()
+
+        return executor, close
+    if scheduler is not None:
+        return _dask_executor(scheduler)
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return pool, lambda: pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _dask_executor(address_or_cluster):
+    """The executor of a Dask client connected to a scheduler address or a cluster object."""
     from distributed import Client
 
     try:
-        client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
+        client = Client(address_or_cluster, timeout=SCHEDULER_TIMEOUT_S)
     except (OSError, TimeoutError) as exc:
-        raise SchedulerUnreachable(f"could not reach the Dask scheduler at {scheduler} within "
+        raise SchedulerUnreachable(f"could not reach the Dask scheduler at {address_or_cluster} within "
                                    f"{SCHEDULER_TIMEOUT_S:.0f} s ({exc.__class__.__name__})") from None
-    return client.get_executor(pure=False), client
+    executor = client.get_executor(pure=False)
+
+    def close() -> None:
+        executor.shutdown(wait=False)
+        client.close()
+
+    return executor, close
 
 
 def point_state(sweep: SweepConfig, point: GridPoint, folder: Path,
@@ -98,12 +128,14 @@ def _expected_fingerprint(sweep: SweepConfig) -> Callable[[GridPoint], str]:
 
 
 def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, scheduler: str | None = None,
-              report: Callable[[dict], None] | None = None, polish: bool | None = None) -> dict:
+              report: Callable[[dict], None] | None = None, polish: bool | None = None,
+              cluster: SlurmOptions | None = None) -> dict:
     """Solve every grid point not already solved, then (``polish``, default the sweep file's) run
     the polish pass (:mod:`sim.sweep.polish`); return counts. Safe to kill and re-run.
 
     Nothing is written before the points are known to be resumable and the executor (local
-    processes or the Dask scheduler) is reached, so a refused or failed start leaves no trace.
+    processes, the Dask scheduler or the SLURM cluster's scheduler) is reached, so a refused or
+    failed start leaves no trace. ``cluster`` starts SLURM worker jobs (:mod:`sim.sweep.cluster`).
     """
     out = Path(out_dir)
     points_dir = out / "points"
@@ -135,7 +167,7 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
         from sim.sweep.polish import PolishState
 
         polish = bool(PolishState(folders).pending())  # a finished polish pass needs no executor
-    executor, client = make_executor(workers, scheduler) if todo or polish else (None, None)
+    executor, close = make_executor(workers, scheduler, cluster) if todo or polish else (None, None)
     try:
         counts = _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, executor, workers, report,
                         rejudged)
@@ -145,12 +177,8 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
             counts |= polish_sweep(sweep, out, executor, workers, report)
         return counts
     finally:
-        if executor is not None and client is None:
-            executor.shutdown(wait=False, cancel_futures=True)
-        elif executor is not None:
-            executor.shutdown(wait=False)
-        if client is not None:
-            client.close()
+        if close is not None:
+            close()
 
 
 def _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, executor, workers, report,
