@@ -13,7 +13,7 @@ from sim.osim.build import export_osim
 
 TASKS = ("version", "export", "evaluate_states", "read_parameters", "scale_to_static_trial",
          "static_marker_errors", "time_inverse_dynamics", "inverse_dynamics_residuals", "node_residuals",
-         "joint_reactions")
+         "joint_reactions", "mass_centers")
 
 
 def version() -> str:
@@ -275,3 +275,21 @@ def joint_reactions(model_path: str, q: np.ndarray, qd: np.ndarray, qdd: np.ndar
     result = {name: np.array(v) for name, v in out.items()}
     result["max_acceleration_error"] = worst
     return result
+
+
+def mass_centers(spec: dict, q: np.ndarray) -> np.ndarray:
+    """The whole body's centre of mass (x, y in the ground frame, m) at each row of coordinates
+    ``q``, as OpenSim computes it from the exported .osim (the reference for the study's foot placement)."""
+    model_spec = ModelSpec.model_validate(spec)
+    with tempfile.TemporaryDirectory() as tmp:
+        model = _load(str(export_osim(model_spec, Path(tmp) / "model.osim")), "none")
+    state = model.initSystem()
+    order = _speed_order(model, state)
+    out = []
+    for row in np.atleast_2d(q):
+        _set_state(model, state, order, row, np.zeros(len(COORDINATES)))
+        model.realizePosition(state)
+        com = model.calcMassCenterPosition(state)
+        out.append([com[0], com[1]])
+    return np.array(out)
+

@@ -1,0 +1,143 @@
+"""Every claim of :mod:`sim.apps.claims` over a stiffness x strength sweep: its change from the
+healthy runner to the knob's far end, the knob steps, how sure it is, and its verdict.
+
+``python -m sim.apps.claim_study SWEEP_DIR`` writes ``SWEEP_DIR/claims.json`` and prints one line
+per claim. How sure: (a) the change recomputed for every combination of the two ends' strides
+that reached the best cost within 1 % (the kept one and ``near_best/``), whose spread is also the
+model's resolution for the quantity; (b) the change at 100 intervals, where
+``python -m sim.apps.robustness SWEEP_DIR`` solved the corners (``robustness/n100/``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+from pathlib import Path
+
+from sim.apps.claims import CLAIMS, Claim, verdict
+from sim.apps.study import STIFFNESS, STRENGTH, _knob_line, _results
+from sim.io.atomic import write_json
+
+#: the finer mesh of the robustness check (python -m sim.apps.robustness)
+FINE_INTERVALS = 100
+
+
+class _Models:
+    """CasADi models and their analyzers, built once per model definition."""
+
+    def __init__(self):
+        self._cache: dict[str, tuple] = {}
+
+    def get(self, spec):
+        from sim.cas.model import CasadiModel
+        from sim.results.analysis import Analyzer
+
+        key = spec.model_dump_json()
+        if key not in self._cache:
+            model = CasadiModel(spec)
+            self._cache[key] = (model, Analyzer(model))
+        return self._cache[key]
+
+
+def stride_quantities(trajectory, spec, models: _Models) -> dict[str, float]:
+    """The claims' quantities of one solved stride (as the solver returned it)."""
+    from sim.results.analysis import analyze
+    from sim.results.claims import claim_quantities
+    from sim.results.metrics import compute_metrics
+
+    model, analyzer = models.get(spec)
+    fs = trajectory.full_stride(model)
+    return claim_quantities(spec, fs, compute_metrics(fs), analyze(fs, model, analyzer))
+
+
+def point_quantities(folder: Path, models: _Models) -> list[dict[str, float]]:
+    """The kept stride's quantities first, then each near-best start's; [] if not a result."""
+    from sim.results.runfolder import NEAR_BEST, RunFolder
+
+    run = RunFolder(folder)
+    if not run.holds_result():
+        return []
+    trajectory, spec = run.solution()
+    others = run.near_best() if run.file(NEAR_BEST).is_dir() else []
+    return [stride_quantities(t, spec, models) for t in (trajectory, *others)]
+
+
+def _spread(strides: list[dict], key: str) -> float:
+    values = [s[key] for s in strides]
+    return max(values) - min(values)
+
+
+def evaluate_claim(claim: Claim, line_strides: list[list[dict]], knob_values: list[float],
+                   fine: tuple[list[dict], list[dict]] | None) -> dict:
+    """One claim's numbers and verdict from the strides along its knob line (each point: kept
+    stride first, then its near-best starts) and the ends' strides on the finer mesh (None: not
+    solved; an empty list: solved but no running stride)."""
+    key, scale = claim.quantity, claim.scale
+    values = [strides[0][key] * scale for strides in line_strides]
+    change = values[-1] - values[0]
+    steps = [b - a for a, b in zip(values[:-1], values[1:], strict=True)]
+    near, far = line_strides[0], line_strides[-1]
+    combinations = [(f[key] - h[key]) * scale for h, f in itertools.product(near, far)][1:]  # (kept, kept) is the change
+    resolution = max(_spread(near, key), _spread(far, key)) * scale
+    checks: list[float | None] = list(combinations)
+    fine_change: float | str = "not run"
+    if fine is not None:
+        fine_change = None if not (fine[0] and fine[1]) else (fine[1][0][key] - fine[0][0][key]) * scale
+        checks.append(fine_change)
+    word, reason = verdict(change, claim.expected, steps, resolution, checks)
+    along = sum((d > 0) == (claim.expected > 0) and d != 0 for d in steps)
+    return {**claim.as_dict(), "knob_values": knob_values, "values": values, "change": change,
+            "steps_in_claimed_direction": f"{along} of {len(steps)}", "resolution": resolution,
+            "checks": {"near_best_combinations": combinations, f"fine_mesh_{FINE_INTERVALS}_intervals": fine_change,
+                       "perturbed_models": "not run"},
+            "verdict": word, "reason": reason}
+
+
+def evaluate(sweep_dir: str | Path) -> list[dict]:
+    """Every claim over the sweep in ``sweep_dir``; writes ``claims.json`` there."""
+    import pandas as pd
+
+    sweep_dir = Path(sweep_dir)
+    table = _results(pd.read_parquet(sweep_dir / "summary.parquet"))
+    models = _Models()
+    cache: dict[str, list[dict]] = {}
+
+    def strides(folder: Path) -> list[dict]:
+        if str(folder) not in cache:
+            cache[str(folder)] = point_quantities(folder, models)
+        return cache[str(folder)]
+
+    rows = []
+    for knob in (STIFFNESS, STRENGTH):
+        line, _, _ = _knob_line(table, knob)
+        if len(line) < 2:
+            rows += [{**c.as_dict(), "verdict": "not testable (too few running strides along the knob)"}
+                     for c in CLAIMS if c.knob == knob]
+            continue
+        points = list(line["point"])
+        line_strides = [strides(sweep_dir / "points" / p) for p in points]
+        fine_dir = sweep_dir / "robustness" / f"n{FINE_INTERVALS}"
+        ends = [fine_dir / points[0], fine_dir / points[-1]]
+        fine = (strides(ends[0]), strides(ends[1])) if all(e.exists() for e in ends) else None
+        for claim in (c for c in CLAIMS if c.knob == knob):
+            rows.append(evaluate_claim(claim, line_strides, [float(v) for v in line[knob]], fine))
+    write_json(sweep_dir / "claims.json", rows)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sweep_dir", type=Path)
+    args = parser.parse_args()
+    for r in evaluate(args.sweep_dir):
+        if "change" not in r:
+            print(f"{r['name']}: {r['verdict']}")
+            continue
+        print(f"{r['name']} ({r['label']}): {r['values'][0]:.3g} -> {r['values'][-1]:.3g} {r['unit']} "
+              f"({r['change']:+.3g}; steps {r['steps_in_claimed_direction']}; resolution {r['resolution']:.2g}): "
+              f"{r['verdict']} ({r['reason']})")
+    print(f"wrote {args.sweep_dir / 'claims.json'}")
+
+
+if __name__ == "__main__":
+    main()

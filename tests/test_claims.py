@@ -1,0 +1,112 @@
+"""The study's claims: their quantities on constructed strides (a known stride length, a known
+foot placement, OpenSim's centre of mass), the verdict rule, and every claim measured on a solved
+stride."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.apps.claims import CLAIMS, CONTRADICTED, NOT_RESOLVED, NOT_SUPPORTED, SUPPORTED, verdict
+from sim.model.geometry import default_pose
+from sim.model.spec import COORDINATES
+from sim.results.claims import centre_of_mass, foot_placement, leg_length, stride_length, toe_off_node
+from sim.stride.trajectory import Trajectory
+
+
+def _stride(spec, q: np.ndarray, stride_time: float = 0.7, right_stance: slice = slice(0, 25),
+            cop_x: float = 0.0) -> Trajectory:
+    """A constructed full stride: coordinates ``q`` (nodes x coordinates), the right foot loaded
+    over ``right_stance`` with its centre of pressure at ``cop_x`` (m)."""
+    n = q.shape[0]
+    muscles = spec.muscle_names()
+    weight = -spec.mass * spec.gravity
+    right = np.zeros((n, 3))
+    right[right_stance, 1] = 2.0 * weight
+    cop = {s: np.zeros((n, 3)) for s in "rl"}
+    cop["r"][:, 0] = cop_x
+    return Trajectory(time=np.linspace(0.0, stride_time, n), q=q, qd=np.zeros_like(q), qdd=np.zeros_like(q),
+                      activation=np.zeros((n, len(muscles))), muscles=muscles, speed=3.5, body_weight=weight,
+                      grf={"r": right, "l": np.zeros((n, 3))}, cop=cop)
+
+
+def _pose(spec, n: int = 101, **angles_deg: float) -> np.ndarray:
+    q = np.array([default_pose(spec)[c] for c in COORDINATES])[None, :].repeat(n, axis=0)
+    for name, value in angles_deg.items():
+        q[:, COORDINATES.index(name)] = np.radians(value)
+    return q
+
+
+def test_stride_length_is_the_distance_the_pelvis_travels_in_one_cycle(spec):
+    q = _pose(spec)
+    t = np.linspace(0.0, 1.0, q.shape[0])
+    # 2.45 m in one cycle, with the pelvis surging back and forth within it as a runner's does
+    q[:, COORDINATES.index("pelvis_tx")] = 0.4 + 2.45 * t + 0.03 * np.sin(2 * np.pi * 2 * t)
+    assert stride_length(_stride(spec, q)) == pytest.approx(2.45, abs=1e-12)
+
+
+def test_the_centre_of_mass_is_opensims(spec):
+    from sim.osim.bridge import run_opensim
+
+    rng = np.random.default_rng(3)
+    q = _pose(spec, n=6)
+    rotational = [i for i, c in enumerate(COORDINATES) if c not in ("pelvis_tx", "pelvis_ty")]
+    q[:, rotational] += rng.uniform(-0.6, 0.6, (6, len(rotational)))
+    q[:, COORDINATES.index("pelvis_tx")] += rng.uniform(-1.0, 3.0, 6)
+    reference = run_opensim("mass_centers", spec=spec.model_dump(mode="json"), q=q)
+    assert centre_of_mass(spec, _stride(spec, q)) == pytest.approx(reference, abs=1e-9)
+
+
+def test_foot_placement_is_the_centre_of_pressure_ahead_of_the_centre_of_mass(spec):
+    q = _pose(spec, hip_flexion_r=30.0, knee_angle_r=15.0, hip_flexion_l=-20.0, knee_angle_l=60.0)
+    com_x = centre_of_mass(spec, _stride(spec, q))[0, 0]
+    placed = foot_placement(spec, _stride(spec, q, cop_x=com_x + 0.32))
+    assert placed["foot_ahead_of_com_at_touchdown_m"] == pytest.approx(0.32, abs=1e-12)
+    assert placed["foot_ahead_of_com_at_touchdown_leg_lengths"] == pytest.approx(0.32 / leg_length(spec))
+    # the whole scene moved 5 m down the track: the same placement
+    moved = q.copy()
+    moved[:, COORDINATES.index("pelvis_tx")] += 5.0
+    again = foot_placement(spec, _stride(spec, moved, cop_x=com_x + 5.32))
+    assert again["foot_ahead_of_com_at_touchdown_m"] == pytest.approx(0.32, abs=1e-9)
+
+
+def test_leg_length_is_the_hip_joint_centre_above_the_floor_standing(spec):
+    # a 1.80 m runner: the hip joint centre stands about half the body height above the floor
+    assert 0.45 * spec.height < leg_length(spec) < 0.55 * spec.height
+    assert leg_length(spec, "l") == pytest.approx(leg_length(spec, "r"))
+
+
+def test_push_off_is_read_at_the_first_swing_node(spec):
+    assert toe_off_node(_stride(spec, _pose(spec), right_stance=slice(0, 34))) == 34
+
+
+@pytest.mark.parametrize("change,steps,resolution,checks,expected_verdict", [
+    (-4.4, [-1.0, -1.5, 0.2, -2.1], 0.2, [-4.1, -4.6, -3.0], SUPPORTED),  # claimed fall, every check falls
+    (+3.0, [1.0, 1.0, 0.5, 0.5], 0.2, [2.5, 3.2], CONTRADICTED),  # claimed fall, robustly a rise
+    (+0.5, [0.5, -0.4, 0.6, -0.2], 1.2, [0.3, -0.1], NOT_SUPPORTED),  # within the spread of equally good strides
+    (-2.0, [-1.0, -1.0, 0.0, 0.0], 0.2, [-1.8, +0.4], NOT_RESOLVED),  # a check changes the other way
+    (-2.0, [-1.0, -1.0], 0.2, [-1.8, None], NOT_RESOLVED),  # a check found no running stride
+    (-2.0, [-5.0, 1.0, 1.0, 1.0], 0.2, [-1.8], NOT_RESOLVED),  # not monotonic: most steps rise
+])
+def test_the_verdict_is_never_stronger_than_the_evidence(change, steps, resolution, checks, expected_verdict):
+    assert verdict(change, -1, steps, resolution, checks)[0] == expected_verdict
+
+
+def test_every_claim_is_measured_on_a_solved_stride(spec):
+    from sim.cas.model import CasadiModel
+    from sim.results.analysis import analyze
+    from sim.results.claims import claim_quantities
+    from sim.results.metrics import compute_metrics
+    from sim.stride.problem import StrideProblem
+
+    solution = StrideProblem(spec, n_intervals=15).solve(3.5, print_level=0)
+    assert solution.report.converged
+    model = CasadiModel(spec)
+    fs = solution.trajectory.full_stride(model)
+    values = claim_quantities(spec, fs, compute_metrics(fs), analyze(fs, model))
+    for claim in CLAIMS:
+        assert np.isfinite(values[claim.quantity]), claim.name
+    # at the problem's fixed average speed the pelvis covers speed x stride time
+    assert values["stride_length_m"] == pytest.approx(3.5 * fs.stride_time, rel=1e-6)
+    assert 0.0 < values["foot_ahead_of_com_at_touchdown_leg_lengths"] < 1.0  # the foot lands ahead of the body
+    assert len({c.name for c in CLAIMS}) == len(CLAIMS)
