@@ -53,19 +53,3 @@ def test_a_page_without_markers_is_left_alone(tmp_path):
     page.write_text("no markers here\n")
     assert not replace_block(page, "validation", "table")
     assert page.read_text() == "no markers here\n"
-
-
-def test_the_robustness_table_comes_from_robustness_json(tmp_path):
-    from sim.apps.docs import robustness_table
-
-    rows = [{"statement": "weaker glutes make the hamstrings take over", "metric": "analysis.ratios.hamstrings_share",
-             "change": 0.365, "change_fine_mesh": 0.395, "n_intervals_fine": 100, "combinations": 2,
-             "verdict_holds": True},
-            {"statement": "tighter hip flexors reduce peak hip extension", "metric": "peak_hip_extension_deg",
-             "change": -1.92, "change_fine_mesh": None, "n_intervals_fine": 100, "combinations": 1,
-             "verdict_holds": None}]
-    (tmp_path / "robustness.json").write_text(json.dumps(rows))
-    text = robustness_table(tmp_path)
-    assert "| weaker glutes make the hamstrings take over | +36.5 pp | +39.5 pp | 2 | yes |" in text
-    assert "| tighter hip flexors reduce peak hip extension | -1.9 deg | no result | 1 | untested |" in text
-    assert "change at 100 intervals" in text

@@ -1,11 +1,13 @@
 """Every claim of :mod:`sim.apps.claims` over a stiffness x strength sweep: its change from the
 healthy runner to the knob's far end, the knob steps, how sure it is, and its verdict.
 
-``python -m sim.apps.claim_study SWEEP_DIR`` writes ``SWEEP_DIR/claims.json`` and prints one line
-per claim. How sure: (a) the change recomputed for every combination of the two ends' strides
-that reached the best cost within 1 % (the kept one and ``near_best/``), whose spread is also the
-model's resolution for the quantity; (b) the change at 100 intervals, where
-``python -m sim.apps.robustness SWEEP_DIR`` solved the corners (``robustness/n100/``).
+``python -m sim.apps.claim_study SWEEP_DIR`` writes ``SWEEP_DIR/hypotheses.json`` and prints one
+line per claim (``stridesim sweep`` and ``stridesim study`` write it too). How sure: (a) the change
+recomputed for every combination of the two ends' strides that reached the best cost within 1 %
+(the kept one and ``near_best/``), whose spread is also the model's resolution for the quantity;
+(b) the change at 100 intervals, where ``python -m sim.apps.robustness SWEEP_DIR`` solved the
+corners (``robustness/n100/``). Where the stride changes family along a knob (its swing knee
+jumps: :func:`sim.apps.study.changes_family`), the verdict reads the change within the families.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ import itertools
 from pathlib import Path
 
 from sim.apps.claims import CLAIMS, Claim, verdict
-from sim.apps.study import STIFFNESS, STRENGTH, _knob_line, _results
+from sim.apps.study import FAMILY_MARKER, STIFFNESS, STRENGTH, _knob_line, _results, changes_family
 from sim.io.atomic import write_json
 
 #: the finer mesh of the robustness check (python -m sim.apps.robustness)
 FINE_INTERVALS = 100
+HYPOTHESES_FILE = "hypotheses.json"
 
 
 class _Models:
@@ -68,7 +71,7 @@ def _spread(strides: list[dict], key: str) -> float:
 
 
 def evaluate_claim(claim: Claim, line_strides: list[list[dict]], knob_values: list[float],
-                   fine: tuple[list[dict], list[dict]] | None) -> dict:
+                   fine: tuple[list[dict], list[dict]] | None, fine_intervals: int = FINE_INTERVALS) -> dict:
     """One claim's numbers and verdict from the strides along its knob line (each point: kept
     stride first, then its near-best starts) and the ends' strides on the finer mesh (None: not
     solved; an empty list: solved but no running stride)."""
@@ -76,25 +79,40 @@ def evaluate_claim(claim: Claim, line_strides: list[list[dict]], knob_values: li
     values = [strides[0][key] * scale for strides in line_strides]
     change = values[-1] - values[0]
     steps = [b - a for a, b in zip(values[:-1], values[1:], strict=True)]
+    marker = [strides[0][FAMILY_MARKER] for strides in line_strides]
+    jumps = [changes_family(a, b) for a, b in zip(marker[:-1], marker[1:], strict=True)]
     near, far = line_strides[0], line_strides[-1]
     combinations = [(f[key] - h[key]) * scale for h, f in itertools.product(near, far)][1:]  # (kept, kept) is the change
     resolution = max(_spread(near, key), _spread(far, key)) * scale
     checks: list[float | None] = list(combinations)
-    fine_change: float | str = "not run"
+    fine_change: float | None | str = "not run"
     if fine is not None:
         fine_change = None if not (fine[0] and fine[1]) else (fine[1][0][key] - fine[0][0][key]) * scale
         checks.append(fine_change)
-    word, reason = verdict(change, claim.expected, steps, resolution, checks)
+    within = [d for d, jump in zip(steps, jumps, strict=True) if not jump]
+    if any(jumps):
+        # across a family change the two strides are not like with like: judge the change within families
+        judged, judged_steps = float(sum(within)), within
+    else:
+        judged, judged_steps = change, steps
+    word, reason = verdict(judged, claim.expected, judged_steps, resolution, checks)
+    if any(jumps):
+        reason += f"; judged within stride families ({judged:+.3g} over {len(within)} of {len(steps)} steps)"
     along = sum((d > 0) == (claim.expected > 0) and d != 0 for d in steps)
     return {**claim.as_dict(), "knob_values": knob_values, "values": values, "change": change,
             "steps_in_claimed_direction": f"{along} of {len(steps)}", "resolution": resolution,
-            "checks": {"near_best_combinations": combinations, f"fine_mesh_{FINE_INTERVALS}_intervals": fine_change,
-                       "perturbed_models": "not run"},
+            "family_changes": [{"from": knob_values[k], "to": knob_values[k + 1],
+                                "swing_knee_flexion_deg": [marker[k], marker[k + 1]]}
+                               for k, jump in enumerate(jumps) if jump],
+            "change_within_families": judged if any(jumps) else None,
+            "checks": {"near_best_combinations": combinations, "fine_mesh": fine_change,
+                       "fine_mesh_intervals": fine_intervals, "perturbed_models": "not run"},
             "verdict": word, "reason": reason}
 
 
-def evaluate(sweep_dir: str | Path) -> list[dict]:
-    """Every claim over the sweep in ``sweep_dir``; writes ``claims.json`` there."""
+def evaluate(sweep_dir: str | Path, fine_intervals: int = FINE_INTERVALS) -> list[dict]:
+    """Every claim over the sweep in ``sweep_dir``; writes ``hypotheses.json`` there. The corners
+    solved on ``fine_intervals`` (``robustness/n<N>/``) are the finer-mesh check, if present."""
     import pandas as pd
 
     sweep_dir = Path(sweep_dir)
@@ -116,27 +134,32 @@ def evaluate(sweep_dir: str | Path) -> list[dict]:
             continue
         points = list(line["point"])
         line_strides = [strides(sweep_dir / "points" / p) for p in points]
-        fine_dir = sweep_dir / "robustness" / f"n{FINE_INTERVALS}"
+        fine_dir = sweep_dir / "robustness" / f"n{fine_intervals}"
         ends = [fine_dir / points[0], fine_dir / points[-1]]
         fine = (strides(ends[0]), strides(ends[1])) if all(e.exists() for e in ends) else None
         for claim in (c for c in CLAIMS if c.knob == knob):
-            rows.append(evaluate_claim(claim, line_strides, [float(v) for v in line[knob]], fine))
-    write_json(sweep_dir / "claims.json", rows)
+            rows.append(evaluate_claim(claim, line_strides, [float(v) for v in line[knob]], fine, fine_intervals))
+    write_json(sweep_dir / HYPOTHESES_FILE, rows)
     return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sweep_dir", type=Path)
-    args = parser.parse_args()
-    for r in evaluate(args.sweep_dir):
+def print_rows(rows: list[dict]) -> None:
+    """One line per claim: its numbers, steps, resolution and verdict with the reason."""
+    for r in rows:
         if "change" not in r:
             print(f"{r['name']}: {r['verdict']}")
             continue
         print(f"{r['name']} ({r['label']}): {r['values'][0]:.3g} -> {r['values'][-1]:.3g} {r['unit']} "
               f"({r['change']:+.3g}; steps {r['steps_in_claimed_direction']}; resolution {r['resolution']:.2g}): "
               f"{r['verdict']} ({r['reason']})")
-    print(f"wrote {args.sweep_dir / 'claims.json'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sweep_dir", type=Path)
+    args = parser.parse_args()
+    print_rows(evaluate(args.sweep_dir))
+    print(f"wrote {args.sweep_dir / HYPOTHESES_FILE}")
 
 
 if __name__ == "__main__":

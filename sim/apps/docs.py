@@ -1,8 +1,8 @@
 """Regenerate the generated tables of the docs from results: ``stridesim docs RUN [--sweep DIR]``.
 
 ``docs/validation.md`` holds the baseline against the realism targets (from a run folder's
-metrics.json and status.json); ``docs/study.md`` the hypotheses and what changed along the knobs
-(from a sweep folder's hypotheses.json and summary.parquet). Each table sits between the lines
+metrics.json and status.json); ``docs/study.md`` the claims, their robustness and what changed
+along the knobs (from a sweep folder's hypotheses.json and summary.parquet). Each table sits between the lines
 ``<!-- BEGIN generated: stridesim docs NAME -->`` and ``<!-- END generated -->``; everything
 else on the page is left as it is.
 """
@@ -137,8 +137,13 @@ def _starts_line(status: dict) -> str:
     return f"{reaching_best(status['starts'])} of {len(status['starts'])} starts reached the best cost (within 1 %)"
 
 
+def _number(value, unit: str) -> str:
+    return f"{value:+.3g} {unit}"
+
+
 def study_table(sweep_dir: Path) -> str:
-    """The hypotheses with their verdicts, and what changed along each knob."""
+    """Every claim with its numbers and verdict, the claims' definitions and evidence, and what
+    changed along each knob (``hypotheses.json``, ``summary.parquet``)."""
     import pandas as pd
 
     from sim.apps.study import STRIDE_DESCRIPTORS, _knob_line, _results
@@ -146,23 +151,22 @@ def study_table(sweep_dir: Path) -> str:
     rows = json.loads((sweep_dir / "hypotheses.json").read_text())
     table = _results(pd.read_parquet(sweep_dir / "summary.parquet"))
     lines = [f"Sweep `{sweep_dir.name}`: {len(table)} converged running strides.", "",
-             "| hypothesis | from -> to | change | steps in the expected direction | verdict "
-             "| stride family changes | within families: change, steps, verdict |", "|---|---|---|---|---|---|---|"]
+             "| what runners are told | the model's measure | healthy -> far end of the knob | change | steps the "
+             "claimed way | resolution | verdict |", "|---|---|---|---|---|---|---|"]
     for r in rows:
         if "change" not in r:
-            lines.append(f"| {r['statement']} | | | | {r['verdict']} | | |")
+            lines.append(f"| {r['told']} | {r['label']} | | | | | {r['verdict']} |")
             continue
-        share = "share" in r["metric"]
-        # shares are fractions: their values read in %, their changes in percentage points
-        scale, value_unit, unit = (100.0, " %", " pp") if share else (1.0, " deg", " deg")
-        jumps = ", ".join(f"{j['from']:g} -> {j['to']:g} (swing knee {j['swing_knee_flexion_deg'][0]:.0f} -> "
-                          f"{j['swing_knee_flexion_deg'][1]:.0f} deg)" for j in r.get("family_changes", [])) or "none"
-        within = r.get("within_families")
-        inside = (f"{within['change'] * scale:+.1f}{unit}, {within['steps_in_expected_direction']}, "
-                  f"{within['verdict']}" if within else "")
-        lines.append(f"| {r['statement']} | {r['knob']} {r['from'][r['knob']]:g} -> {r['to'][r['knob']]:g} | "
-                     f"{r['from']['value'] * scale:.1f} -> {r['to']['value'] * scale:.1f}{value_unit} | "
-                     f"{r['steps_in_expected_direction']} | {r['verdict']} | {jumps} | {inside} |")
+        knob = r["knob"]
+        ends = f"{knob} {r['knob_values'][0]:g} -> {r['knob_values'][-1]:g}: {r['values'][0]:.3g} -> {r['values'][-1]:.3g}"
+        family = "; across a change of stride family" if r.get("family_changes") else ""
+        lines.append(f"| {r['told']} | {r['label']} ({r['unit']}) | {ends} | {_number(r['change'], r['unit'])}{family} | "
+                     f"{r['steps_in_claimed_direction']} | {r['resolution']:.2g} | **{r['verdict']}** |")
+    lines += ["", "Definitions (the quantity, over which part of the cycle, and why it is the claim), and what "
+              "measurements say:", ""]
+    for r in rows:
+        evidence = f" Measured: {r['evidence']}." if r.get("evidence") else ""
+        lines.append(f"- **{r['label']}** (`{r['name']}`): {r['definition']}.{evidence}")
     for knob in ("hip_flexor_stiffness", "glute_strength"):
         line, other, healthy_other = _knob_line(table, knob)
         if len(line) < 2:
@@ -177,17 +181,20 @@ def study_table(sweep_dir: Path) -> str:
 
 
 def robustness_table(sweep_dir: Path) -> str:
-    """The verdicts on the finer mesh and over the near-best starts (``robustness.json``)."""
-    rows = json.loads((sweep_dir / "robustness.json").read_text())
-    n = rows[0]["n_intervals_fine"]
-    lines = [f"| hypothesis | change (sweep mesh) | change at {n} intervals | start combinations | same verdict |",
-             "|---|---|---|---|---|"]
+    """Each claim's checks: the change over the ends' near-best starts, on the finer mesh, and
+    over perturbed models, with the verdict and why (``hypotheses.json``)."""
+    rows = [r for r in json.loads((sweep_dir / "hypotheses.json").read_text()) if "checks" in r]
+    n = rows[0]["checks"]["fine_mesh_intervals"] if rows else 100
+    lines = [f"| claim | change | over near-best start combinations | at {n} intervals | perturbed models | "
+             "verdict, and why |", "|---|---|---|---|---|---|"]
     for r in rows:
-        scale = 100.0 if "share" in r["metric"] else 1.0
-        unit = " pp" if scale == 100.0 else " deg"
-        fine = "no result" if r["change_fine_mesh"] is None else f"{r['change_fine_mesh'] * scale:+.1f}{unit}"
-        holds = {True: "yes", False: "**no**", None: "untested"}[r["verdict_holds"]]
-        lines.append(f"| {r['statement']} | {r['change'] * scale:+.1f}{unit} | {fine} | {r['combinations']} | {holds} |")
+        checks, unit = r["checks"], r["unit"]
+        combos = checks["near_best_combinations"]
+        spread = (f"{len(combos)}: {min(combos):+.3g} to {max(combos):+.3g}" if combos else "none (one start each)")
+        fine = checks["fine_mesh"]
+        fine = "no running stride" if fine is None else fine if isinstance(fine, str) else _number(fine, unit)
+        lines.append(f"| {r['label']} | {_number(r['change'], unit)} | {spread} | {fine} | {checks['perturbed_models']} "
+                     f"| {r['verdict']}: {r['reason']} |")
     return "\n".join(lines)
 
 
@@ -212,6 +219,6 @@ def regenerate(run: Path | None = None, sweep: Path | None = None, docs: Path = 
         written.append(docs / "validation.md")
     if sweep is not None and replace_block(docs / "study.md", "study", study_table(Path(sweep))):
         written.append(docs / "study.md")
-    if sweep is not None and (Path(sweep) / "robustness.json").exists():
+    if sweep is not None:
         replace_block(docs / "study.md", "robustness", robustness_table(Path(sweep)))
     return written

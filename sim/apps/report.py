@@ -148,22 +148,23 @@ def _read_list(path: Path) -> list:
 
 
 def _verdicts(rows: list[dict]) -> str:
-    """The study's hypotheses: change from healthy to the far end of the knob, the grid steps that go
-    the expected way (how consistent the answer is along the knob) and the verdict."""
-    out = ["<table><tr><th>hypothesis</th><th>change</th><th>steps in the expected direction</th>"
-           "<th>verdict</th></tr>"]
+    """The study's claims: what runners are told, the model's change from healthy to the far end of
+    the knob, the grid steps that go the claimed way, the resolution, and the verdict with why."""
+    out = ["<table><tr><th>what runners are told</th><th>measure</th><th>change</th><th>steps the claimed way</th>"
+           "<th>resolution</th><th>verdict</th></tr>"]
     for r in rows:
         if "change" not in r:
-            out.append(f"<tr><td>{_esc(r.get('statement'))}</td><td>-</td><td>-</td><td>{_esc(r.get('verdict'))}</td></tr>")
+            out.append(f"<tr><td>{_esc(r.get('told'))}</td><td>{_esc(r.get('label'))}</td><td>-</td><td>-</td>"
+                       f"<td>-</td><td>{_esc(r.get('verdict'))}</td></tr>")
             continue
-        share = "share" in r["metric"]
-        scale, unit = (100.0, " %") if share else (1.0, " deg")
-        cls = "ok" if r["verdict"] == "supported" else "bad"
-        out.append(f"<tr><td>{_esc(r['statement'])}</td><td>{r['from']['value'] * scale:.1f} -> "
-                   f"{r['to']['value'] * scale:.1f}{unit}</td><td>{_esc(r['steps_in_expected_direction'])}</td>"
-                   f"<td class='{cls}'>{_esc(r['verdict'])}</td></tr>")
-    out.append("</table><p class='muted'>Each verdict is read along one knob with the other at its healthy value; "
-               "its robustness over starts, meshes and model perturbations is not computed.</p>")
+        cls = {"supported": "ok", "contradicted": "bad"}.get(r["verdict"], "muted")
+        out.append(f"<tr><td>{_esc(r['told'])}</td><td>{_esc(r['label'])}</td><td>{r['values'][0]:.3g} -> "
+                   f"{r['values'][-1]:.3g} {_esc(r['unit'])}</td><td>{_esc(r['steps_in_claimed_direction'])}</td>"
+                   f"<td>{r['resolution']:.2g}</td><td class='{cls}' title='{_esc(r['reason'])}'>{_esc(r['verdict'])}"
+                   f"<br><span class='muted'>{_esc(r['reason'])}</span></td></tr>")
+    out.append("</table><p class='muted'>Each claim is read along one knob with the other at its healthy value. "
+               "Resolution: the spread of the measure among the strides that reached the best cost within 1 % at "
+               "the two ends; a change within it is no effect.</p>")
     return "".join(out)
 
 

@@ -1,7 +1,8 @@
 """The hip-extension study: figures over a stiffness x strength sweep and a summary from the numbers.
 
-The hypotheses (running-coach literature) are checked, not assumed: each is stated with the
-direction the model shows and by how much; where the model disagrees, the summary says so.
+The claims runners are told (:mod:`sim.apps.claims`) are checked, not assumed: each is stated with
+the direction the model shows, by how much and how sure (:mod:`sim.apps.claim_study`); where the
+model disagrees, the summary says so.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 
 import sim.figures  # noqa: F401  (chooses the headless backend)
 from sim.figures.style import muscle_label
-from sim.io.atomic import atomic_file, write_json, write_text
+from sim.io.atomic import atomic_file, write_text
 
 STIFFNESS, STRENGTH = "hip_flexor_stiffness", "glute_strength"
 #: the knobs as people name them (the strength axis is shown in percent)
@@ -25,19 +26,6 @@ HEATMAPS = [
     ("pelvic_tilt_mean_deg", "mean pelvic tilt (- anterior)", 1, "deg"),
     ("analysis.ratios.hamstrings_share_of_hip_extension_work", "hamstrings share of hip-extension work", 100, "%"),
 ]
-# (metric, knob, expected sign of the metric's change as the knob moves from healthy to its far end
-# (stiffness 1 -> max, strength 1 -> min), statement)
-HYPOTHESES = [
-    ("analysis.ratios.plantar_flexor_share_of_propulsion", STIFFNESS, +1,
-     "tighter hip flexors shift propulsion to the ankle plantar flexors"),
-    ("peak_hip_extension_deg", STIFFNESS, -1, "tighter hip flexors reduce peak hip extension"),
-    ("lumbar_extension_peak_deg", STIFFNESS, +1, "tighter hip flexors increase lumbar extension"),
-    ("pelvic_tilt_mean_deg", STIFFNESS, -1, "tighter hip flexors increase anterior pelvic tilt"),
-    ("analysis.ratios.hamstrings_share_of_hip_extension_work", STRENGTH, +1,
-     "weaker glutes make the hamstrings take over hip-extension work"),
-]
-
-
 def _save(fig, path: Path) -> Path:
     """Lay out, write atomically and close a study figure."""
     fig.tight_layout()
@@ -161,55 +149,6 @@ def changes_family(before: float, after: float) -> bool:
     return bool(abs(after - before) > FAMILY_STEP_DEG)
 
 
-def family_steps(line) -> list[bool]:
-    """For each step along a knob line: True if the stride changes family across it."""
-    if FAMILY_MARKER not in line:
-        return [False] * (len(line) - 1)
-    marker = line[FAMILY_MARKER].to_numpy()
-    return [changes_family(a, b) for a, b in zip(marker[:-1], marker[1:], strict=True)]
-
-
-def _within_family(line, column: str, expected: int, changes: list[bool]) -> dict:
-    """The hypothesis' change summed over the steps that stay within one stride family."""
-    steps = np.diff(line[column].to_numpy())
-    inside = [d for d, jump in zip(steps, changes, strict=True) if not jump]
-    total = float(np.sum(inside)) if inside else 0.0
-    return {"change": total, "steps": len(inside),
-            "steps_in_expected_direction": f"{sum(np.sign(d) == expected for d in inside)} of {len(inside)}",
-            "verdict": ("no step within a family" if not inside else
-                        "supported" if np.sign(total) == expected and abs(total) > 1e-9 else "NOT supported by the model")}
-
-
-def hypotheses(table) -> list[dict]:
-    """Each hypothesis: change from healthy to the far end of its knob (other knob healthy), and
-    where the stride changes family along the way, the change within families alone."""
-    rows = []
-    for column, knob, expected, statement in HYPOTHESES:
-        line, _, _ = _knob_line(table, knob)
-        if column not in table or len(line) < 2:
-            rows.append({"statement": statement, "verdict": "not testable (too few converged points)"})
-            continue
-        start, end = line.iloc[0], line.iloc[-1]
-        change = float(end[column] - start[column])
-        steps = np.sign(np.diff(line[column].to_numpy())) == expected
-        agrees = np.sign(change) == expected and abs(change) > 1e-9
-        changes = family_steps(line)
-        knob_values = line[knob].to_numpy()
-        row = {"statement": statement, "metric": column, "knob": knob,
-               "from": {knob: float(start[knob]), "value": float(start[column])},
-               "to": {knob: float(end[knob]), "value": float(end[column])}, "change": change,
-               "steps_in_expected_direction": f"{int(steps.sum())} of {len(steps)}",
-               "verdict": "supported" if agrees else "NOT supported by the model",
-               "family_changes": [{"from": float(knob_values[k]), "to": float(knob_values[k + 1]),
-                                   "swing_knee_flexion_deg": [float(line[FAMILY_MARKER].iloc[k]),
-                                                              float(line[FAMILY_MARKER].iloc[k + 1])]}
-                                  for k, jump in enumerate(changes) if jump]}
-        if row["family_changes"]:
-            row["within_families"] = _within_family(line, column, expected, changes)
-        rows.append(row)
-    return rows
-
-
 #: stride descriptors reported along each knob (not hypotheses: what else the model changed)
 STRIDE_DESCRIPTORS = [("cadence_steps_per_min", "cadence (steps/min)", "{:.0f}"),
                       ("peak_swing_knee_flexion_deg", "swing knee flexion (deg)", "{:.0f}"),
@@ -248,7 +187,23 @@ def knob_lines(table) -> list[str]:
     return lines
 
 
-def summary_text(everything, hypothesis_rows: list[dict]) -> str:
+def claim_line(row: dict) -> str:
+    """One claim in plain words: what runners are told, the model's verdict and its numbers."""
+    if "change" not in row:
+        return f"- {row['told']}: {row['verdict']}."
+    knob = row["knob"]
+    values = row["knob_values"]
+    text = (f"- {row['told']}: **{row['verdict']}** ({row['reason']}). {row['label']} {row['values'][0]:.3g} -> "
+            f"{row['values'][-1]:.3g} {row['unit']} ({row['change']:+.3g}) from {knob} {values[0]:g} to "
+            f"{values[-1]:g}; {row['steps_in_claimed_direction']} steps the claimed way; resolution "
+            f"{row['resolution']:.2g} {row['unit']}.")
+    for jump in row.get("family_changes", []):
+        text += (f" The stride changes family between {knob} {jump['from']:g} and {jump['to']:g} (swing knee "
+                 f"flexion {jump['swing_knee_flexion_deg'][0]:.0f} -> {jump['swing_knee_flexion_deg'][1]:.0f} deg).")
+    return text
+
+
+def summary_text(everything, claim_rows: list[dict]) -> str:
     table = _results(everything)
     lines = [f"# Hip-extension study: {len(table)} of {len(everything)} grid points are converged running strides", ""]
     realism = [c for c in table.columns if c.startswith("realism.") and c.endswith(".ok")]
@@ -257,25 +212,7 @@ def summary_text(everything, hypothesis_rows: list[dict]) -> str:
         lines.append(f"{ok} of {len(table)} results pass every realism check of the healthy-running targets. "
                      "Treat the rest as qualitative.")
         lines.append("")
-    for row in hypothesis_rows:
-        if "change" not in row:
-            lines.append(f"- {row['statement']}: {row['verdict']}.")
-            continue
-        factor = 100 if "share" in row["metric"] else 1
-        unit = " percentage points" if factor == 100 else " deg"
-        lines.append(f"- {row['statement']}: {row['verdict']}. From {row['knob']} {row['from'][row['knob']]:g} to "
-                     f"{row['to'][row['knob']]:g}, {row['metric'].split('.')[-1].replace('_', ' ')} went from "
-                     f"{row['from']['value'] * factor:.1f} to {row['to']['value'] * factor:.1f} "
-                     f"({row['change'] * factor:+.1f}{unit}); {row['steps_in_expected_direction']} steps "
-                     f"along the knob go the expected way."
-                     + "".join(f" The stride changes family between {row['knob']} {jump['from']:g} and "
-                               f"{jump['to']:g} (swing knee flexion {jump['swing_knee_flexion_deg'][0]:.0f} -> "
-                               f"{jump['swing_knee_flexion_deg'][1]:.0f} deg)." for jump in row["family_changes"])
-                     + (f" Within families: {row['within_families']['verdict']} "
-                        f"({row['within_families']['change'] * factor:+.1f}{unit} over "
-                        f"{row['within_families']['steps']} steps, "
-                        f"{row['within_families']['steps_in_expected_direction']} the expected way)."
-                        if "within_families" in row else ""))
+    lines += [claim_line(row) for row in claim_rows]
     lines += ["", "What else changed along the knobs:"] + knob_lines(table)
     if realism:
         failing = {c.split(".")[1]: int((~table[c].astype(bool)).sum()) for c in realism}
@@ -298,8 +235,9 @@ def write_study(sweep_dir: str | Path) -> list[Path]:
     if STIFFNESS not in table or STRENGTH not in table or len(table) < 2:
         raise ValueError(f"{sweep_dir}: the study needs a sweep over {STIFFNESS} and {STRENGTH} with converged points")
     paths = [heatmaps(sweep_dir, table), line_plots(sweep_dir, table), power_and_contributions(sweep_dir, table)]
-    rows = hypotheses(table)
+    from sim.apps.claim_study import HYPOTHESES_FILE, evaluate
+
+    rows = evaluate(sweep_dir)  # writes hypotheses.json
     summary = sweep_dir / "summary.md"
     write_text(summary, summary_text(everything, rows))
-    write_json(sweep_dir / "hypotheses.json", rows)
-    return [*paths, summary]
+    return [*paths, summary, sweep_dir / HYPOTHESES_FILE]

@@ -95,6 +95,8 @@ def claim_quantities(spec: ModelSpec, fs: Trajectory, metrics: dict, analysis: d
         **foot_placement(spec, fs),
         "hamstrings_share_of_hip_extension_work": ratios["hamstrings_share_of_hip_extension_work"],
         "hamstring_force_peak_bw": float(fs.muscle_force[:, index["hamstrings_r"]].max() / bw),
+        # not a claim: the stride family's marker (a folded or a shallow swing; sim.apps.study)
+        "peak_swing_knee_flexion_deg": metrics["peak_swing_knee_flexion_deg"],
     }
     lumbar_load = lumbar_loads(spec, fs)
     out["l5s1_compression_peak_bw"] = float(lumbar_load["compression"].max() / bw)
