@@ -409,7 +409,8 @@ def run_moco(request: dict) -> tuple[dict, list[str]]:
         env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
         master, slave = pty.openpty()
         proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", str(req_path),
-                                 str(res_path)], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env)
+                                 str(res_path)], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env,
+                                cwd=tmp)  # Moco writes its stop-file into the working directory
         os.close(slave)
         lines, pending = [], b""
         try:
