@@ -106,7 +106,8 @@ def test_local_sweep_then_resume_is_a_no_op(sweep_file, tmp_path):
         line = next(x for x in summary.splitlines() if x.startswith(f"- {claim.told}:"))
         assert any(v in line for v in verdicts)
     assert "cadence (steps/min) along hip_flexor_stiffness 1, 3" in summary
-    for name in ("heatmaps.png", "lines.png", "hypotheses.json"):
+    for name in ("heatmaps.png", "lines.png", "hypotheses.json", "claims_propulsion.png",
+                 "claims_hamstrings_and_back.png"):
         assert (out / name).stat().st_size > 0
     # each point's first attempt is a multi-start (the file's 3 starts), recorded per start
     for marker in (out / "points").glob(f"*/{POINT_FILE}"):

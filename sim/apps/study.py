@@ -235,9 +235,10 @@ def write_study(sweep_dir: str | Path) -> list[Path]:
     if STIFFNESS not in table or STRENGTH not in table or len(table) < 2:
         raise ValueError(f"{sweep_dir}: the study needs a sweep over {STIFFNESS} and {STRENGTH} with converged points")
     paths = [heatmaps(sweep_dir, table), line_plots(sweep_dir, table), power_and_contributions(sweep_dir, table)]
+    from sim.apps.claim_figures import family_figures
     from sim.apps.claim_study import HYPOTHESES_FILE, evaluate
 
     rows = evaluate(sweep_dir)  # writes hypotheses.json
     summary = sweep_dir / "summary.md"
     write_text(summary, summary_text(everything, rows))
-    return [*paths, summary, sweep_dir / HYPOTHESES_FILE]
+    return [*paths, *family_figures(rows, sweep_dir), summary, sweep_dir / HYPOTHESES_FILE]

@@ -1,0 +1,53 @@
+"""One figure per family of claims: each claim's quantity along its knob, the claimed direction
+and the verdict, from the rows of ``hypotheses.json`` (:mod:`sim.apps.claim_study`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+import sim.figures  # noqa: F401  (chooses the headless backend)
+from sim.io.atomic import atomic_file
+
+#: verdict -> colour of the panel's title (the same words as the text, never colour alone)
+VERDICT_COLOURS = {"supported": "#1a7f37", "contradicted": "#c62828", "not supported": "#555555",
+                   "not resolved by this model": "#b26a00"}
+KNOB_LABELS = {"hip_flexor_stiffness": "hip-flexor tightness (knob; 1 healthy)",
+               "glute_strength": "gluteus maximus strength (%)"}
+
+
+def family_figure(rows: list[dict], family: str, path: Path) -> Path:
+    """Panels of one family's claims: the kept strides' values along the knob (healthy first),
+    an arrow for the claimed direction, the verdict in the title."""
+    mine = [r for r in rows if r.get("family") == family and "values" in r]
+    columns = min(len(mine), 3) or 1
+    lines = (len(mine) + columns - 1) // columns or 1
+    fig, axes = plt.subplots(lines, columns, figsize=(max(4.6 * columns, 8.0), 3.4 * lines), dpi=110, squeeze=False)
+    for ax in axes.ravel()[len(mine):]:
+        ax.set_axis_off()
+    for ax, row in zip(axes.ravel(), mine, strict=False):
+        strength = row["knob"] == "glute_strength"
+        x = [100 * v if strength else v for v in row["knob_values"]]
+        ax.plot(x, row["values"], "o-", color="#1f77b4")
+        if strength:
+            ax.invert_xaxis()  # healthy (100 %) on the left, as for the hip-flexor knob
+        claimed = "rises" if row["expected"] > 0 else "falls"
+        ax.set_title(f"{row['label']}\nclaimed: {claimed}; {row['verdict']}", fontsize=9,
+                     color=VERDICT_COLOURS.get(row["verdict"], "black"))
+        ax.set_xlabel(KNOB_LABELS.get(row["knob"], row["knob"]), fontsize=8)
+        ax.set_ylabel(row["unit"], fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"claims: {family} (healthy runner on the left; other knob healthy)", fontsize=11)
+    fig.tight_layout()
+    with atomic_file(path) as tmp:
+        fig.savefig(tmp, format="png")
+    plt.close(fig)
+    return path
+
+
+def family_figures(rows: list[dict], sweep_dir: Path) -> list[Path]:
+    """``claims_<family>.png`` in ``sweep_dir`` for every family of claims with numbers."""
+    families = list(dict.fromkeys(r["family"] for r in rows if "values" in r))
+    return [family_figure(rows, f, sweep_dir / f"claims_{f.replace(' ', '_')}.png") for f in families]
