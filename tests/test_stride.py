@@ -15,6 +15,7 @@ import pytest
 from sim.model.spec import COORDINATES, ModelSpecError
 from sim.run.config import load_experiment, make_config
 from sim.run.runner import run_stride
+from sim.run.starts import NEAR_BEST
 from sim.stride import StrideProblem, classify
 from sim.stride.variables import ROTATIONAL
 
@@ -239,9 +240,10 @@ def test_warm_start_from_a_run_folder(coarse_run, tmp_path):
 
 def test_a_solved_stride_warm_starts_where_it_left_off(coarse_run, spec):
     """A complete guess (a solution) is barely pushed into the interior of the bounds, so
-    re-solving the same problem from its own solution returns the same stride at the same cost in
-    fewer iterations than the cold solve (not at once: the multipliers start from zero, and the
-    no-skid limit is active at touchdown)."""
+    re-solving the same problem from its own solution returns the same stride in fewer iterations
+    than the cold solve (not at once: the multipliers start from zero, and the no-skid limit is
+    active at touchdown): never costlier, and within the band the multi-start counts as the same
+    cost (1 %, ``near_best``); IPOPT's tolerance lets the re-solve descend a little further."""
     from sim.results.runfolder import RunFolder
 
     solution, solved_spec = RunFolder(coarse_run[0]).solution()
@@ -250,7 +252,8 @@ def test_a_solved_stride_warm_starts_where_it_left_off(coarse_run, spec):
     cold = next(r["iterations"] for r in coarse_run[1]["starts"] if r["chosen"])
     assert again.report.converged and again.report.iterations < cold, (again.report.status,
                                                                         again.report.iterations, cold)
-    assert again.report.objective == pytest.approx(coarse_run[1]["objective"], rel=1e-3)
+    kept = coarse_run[1]["objective"]
+    assert kept * (1.0 - NEAR_BEST) <= again.report.objective <= kept * (1.0 + 1e-6)
     angles = [i for i, c in enumerate(COORDINATES) if c not in ("pelvis_tx", "pelvis_ty")]
     rms_deg = np.degrees(np.sqrt(np.mean((again.trajectory.q[:, angles] - solution.q[:, angles]) ** 2)))
     assert rms_deg < 1.0  # the same stride, not a jump to another local optimum
