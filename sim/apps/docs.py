@@ -138,7 +138,8 @@ def _starts_line(status: dict) -> str:
 
 
 def _number(value, unit: str) -> str:
-    return f"{value:+.3g} {unit}"
+    """A change with its unit; a change of a share in % is in percentage points."""
+    return f"{value:+.3g} {'pp' if unit == '%' else unit}"
 
 
 def study_table(sweep_dir: Path) -> str:

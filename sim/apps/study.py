@@ -62,7 +62,7 @@ def heatmaps(sweep_dir: Path, table) -> Path:
             if np.isfinite(v):
                 # dark text on the bright end of viridis, white on the dark end
                 bright = image.norm(v) > 0.6
-                ax.text(j, i, f"{v:.0f}", ha="center", va="center", color="0.1" if bright else "w", fontsize=8)
+                ax.text(j, i, f"{int(round(v))}", ha="center", va="center", color="0.1" if bright else "w", fontsize=8)
         fig.colorbar(image, ax=ax, label=unit, shrink=0.8)
     return _save(fig, sweep_dir / "heatmaps.png")
 
@@ -193,10 +193,11 @@ def claim_line(row: dict) -> str:
         return f"- {row['told']}: {row['verdict']}."
     knob = row["knob"]
     values = row["knob_values"]
+    change_unit = "pp" if row["unit"] == "%" else row["unit"]  # a change of a share in percentage points
     text = (f"- {row['told']}: **{row['verdict']}** ({row['reason']}). {row['label']} {row['values'][0]:.3g} -> "
-            f"{row['values'][-1]:.3g} {row['unit']} ({row['change']:+.3g}) from {knob} {values[0]:g} to "
-            f"{values[-1]:g}; {row['steps_in_claimed_direction']} steps the claimed way; resolution "
-            f"{row['resolution']:.2g} {row['unit']}.")
+            f"{row['values'][-1]:.3g} {row['unit']} ({row['change']:+.3g} {change_unit}) from {knob} {values[0]:g} "
+            f"to {values[-1]:g}; {row['steps_in_claimed_direction']} steps the claimed way; resolution "
+            f"{row['resolution']:.2g} {change_unit}.")
     for jump in row.get("family_changes", []):
         text += (f" The stride changes family between {knob} {jump['from']:g} and {jump['to']:g} (swing knee "
                  f"flexion {jump['swing_knee_flexion_deg'][0]:.0f} -> {jump['swing_knee_flexion_deg'][1]:.0f} deg).")
