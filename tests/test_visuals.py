@@ -189,6 +189,18 @@ def test_report_is_one_self_contained_page(runs, tmp_path):
     assert _no_partials(tmp_path) == []
 
 
+def test_a_sweep_folder_is_read_through_its_points(runs, tmp_path):
+    """A sweep folder holds its run folders under points/ (with sweep.json and the study beside them)."""
+    import shutil
+
+    from sim.figures.inputs import find_runs
+
+    for run in runs:
+        shutil.copytree(run, tmp_path / "sweep" / "points" / run.name)
+    (tmp_path / "sweep" / "sweep.json").write_text("{}")
+    assert [p.name for p in find_runs(tmp_path / "sweep")] == sorted(run.name for run in runs)
+
+
 def test_bad_input_fails_before_rendering(runs, tmp_path, monkeypatch):
     def no_render(self):
         raise AssertionError("rendering started")

@@ -161,7 +161,7 @@ def _verdicts(rows: list[dict]) -> str:
         out.append(f"<tr><td>{_esc(r['told'])}</td><td>{_esc(r['label'])}</td><td>{r['values'][0]:.3g} -> "
                    f"{r['values'][-1]:.3g} {_esc(r['unit'])}</td><td>{_esc(r['steps_in_claimed_direction'])}</td>"
                    f"<td>{r['resolution']:.2g}</td><td class='{cls}' title='{_esc(r['reason'])}'>{_esc(r['verdict'])}"
-                   f"<br><span class='muted'>{_esc(r['reason'])}</span></td></tr>")
+                   f"<br><span class='muted' style='font-weight:normal'>{_esc(r['reason'])}</span></td></tr>")
     out.append("</table><p class='muted'>Each claim is read along one knob with the other at its healthy value. "
                "Resolution: the spread of the measure among the strides that reached the best cost within 1 % at "
                "the two ends; a change within it is no effect.</p>")

@@ -70,7 +70,8 @@ def load_drawn_run(path: str | Path, label: str | None = None) -> DrawnRun:
 
 
 def find_runs(path: str | Path) -> list[Path]:
-    """``path`` itself if it is a run folder, else the run folders directly inside it (a sweep)."""
+    """``path`` itself if it is a run folder, else the run folders directly inside it, or inside its
+    ``points/`` (a sweep folder)."""
     path = Path(path)
     if not path.is_dir():
         raise VisualsError(f"{path} is not a folder")
@@ -79,7 +80,8 @@ def find_runs(path: str | Path) -> list[Path]:
     except NotARunFolder:
         pass
     runs = []
-    for child in sorted(p for p in path.iterdir() if p.is_dir() and not is_partial(p)):
+    inside = path / "points" if (path / "points").is_dir() else path
+    for child in sorted(p for p in inside.iterdir() if p.is_dir() and not is_partial(p)):
         try:
             runs.append(RunFolder(child).check().path)
         except NotARunFolder:
