@@ -2,9 +2,9 @@
 
 ``docs/validation.md`` holds the baseline against the realism targets (from a run folder's
 metrics.json and status.json); ``docs/study.md`` the claims, their robustness and what changed
-along the knobs (from a sweep folder's hypotheses.json and summary.parquet). Each table sits between the lines
-``<!-- BEGIN generated: stridesim docs NAME -->`` and ``<!-- END generated -->``; everything
-else on the page is left as it is.
+along the knobs (from a sweep folder's hypotheses.json and summary.parquet). Each table sits
+between the lines ``<!-- BEGIN generated: stridesim docs NAME -->`` and ``<!-- END generated -->``;
+everything else on the page is left as it is.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ HEATMAPS = [
     ("pelvic_tilt_mean_deg", "mean pelvic tilt (- anterior)", 1, "deg"),
     ("analysis.ratios.hamstrings_share_of_hip_extension_work", "hamstrings share of hip-extension work", 100, "%"),
 ]
+
+
 def _save(fig, path: Path) -> Path:
     """Lay out, write atomically and close a study figure."""
     fig.tight_layout()
