@@ -123,6 +123,11 @@ CLAIMS: list[Claim] = [
 CLAIMS_BY_NAME = {c.name: c for c in CLAIMS}
 
 
+def change_unit(unit: str) -> str:
+    """The unit of a change in a quantity of ``unit``: a share's change (%) is in percentage points."""
+    return "pp" if unit == "%" else unit
+
+
 def verdict(change: float, expected: int, step_changes: Sequence[float], resolution: float,
             checks: Sequence[float | None]) -> tuple[str, str]:
     """The verdict on a claim and why, from its change (healthy -> far end), the change of each

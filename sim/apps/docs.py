@@ -138,8 +138,10 @@ def _starts_line(status: dict) -> str:
 
 
 def _number(value, unit: str) -> str:
-    """A change with its unit; a change of a share in % is in percentage points."""
-    return f"{value:+.3g} {'pp' if unit == '%' else unit}"
+    """A change with its unit (:func:`sim.apps.claims.change_unit`)."""
+    from sim.apps.claims import change_unit
+
+    return f"{value:+.3g} {change_unit(unit)}"
 
 
 def study_table(sweep_dir: Path) -> str:

@@ -195,11 +195,13 @@ def claim_line(row: dict) -> str:
         return f"- {row['told']}: {row['verdict']}."
     knob = row["knob"]
     values = row["knob_values"]
-    change_unit = "pp" if row["unit"] == "%" else row["unit"]  # a change of a share in percentage points
+    from sim.apps.claims import change_unit
+
+    unit = change_unit(row["unit"])
     text = (f"- {row['told']}: **{row['verdict']}** ({row['reason']}). {row['label']} {row['values'][0]:.3g} -> "
-            f"{row['values'][-1]:.3g} {row['unit']} ({row['change']:+.3g} {change_unit}) from {knob} {values[0]:g} "
+            f"{row['values'][-1]:.3g} {row['unit']} ({row['change']:+.3g} {unit}) from {knob} {values[0]:g} "
             f"to {values[-1]:g}; {row['steps_in_claimed_direction']} steps the claimed way; resolution "
-            f"{row['resolution']:.2g} {change_unit}.")
+            f"{row['resolution']:.2g} {unit}.")
     for jump in row.get("family_changes", []):
         text += (f" The stride changes family between {knob} {jump['from']:g} and {jump['to']:g} (swing knee "
                  f"flexion {jump['swing_knee_flexion_deg'][0]:.0f} -> {jump['swing_knee_flexion_deg'][1]:.0f} deg).")

@@ -97,6 +97,13 @@ def muscle_lengths(spec: ModelSpec, q: Mapping[str, Scalar], ops: Ops = FLOAT_OP
             for m in spec.muscles_expanded()}
 
 
+def body_mass_centres(spec: ModelSpec, q: Mapping[str, Scalar],
+                      ops: Ops = FLOAT_OPS) -> list[tuple[Scalar, Scalar]]:
+    """Ground (x, y) of every body's centre of mass, in the order of ``spec.bodies_expanded()``."""
+    poses = body_poses(spec, q, ops)
+    return [poses[b.name].point(b.com, ops)[:2] for b in spec.bodies_expanded()]
+
+
 def default_pose(spec: ModelSpec) -> dict[str, float]:
     """Standing pose: all joint angles zero, pelvis placed so the lowest contact sphere touches."""
     q = {c: 0.0 for c in COORDINATES}

@@ -370,11 +370,13 @@ class ModelSpec(_Strict):
         return (self.subject or self.generic_subject).mass
 
 
-def _format_validation_error(path: Path, error: ValidationError) -> str:
-    lines = [f"invalid model file {path}:"]
+def validation_message(heading: str, error: ValidationError, root: str) -> str:
+    """``heading:`` and one line per bad field (``root`` names the whole object): the message of
+    every ModelSpecError raised for a pydantic validation error."""
+    lines = [f"{heading}:"]
     for e in error.errors():
         where = ".".join(str(p) for p in e["loc"])
-        lines.append(f"  {where or '(model)'}: {e['msg']}")
+        lines.append(f"  {where or root}: {e['msg']}")
     return "\n".join(lines)
 
 
@@ -395,4 +397,4 @@ def load_spec(path: str | Path = DEFAULT_MODEL) -> ModelSpec:
     try:
         return ModelSpec.model_validate(read_toml(path, "model file"))
     except ValidationError as exc:
-        raise ModelSpecError(_format_validation_error(path, exc)) from None
+        raise ModelSpecError(validation_message(f"invalid model file {path}", exc, "(model)")) from None

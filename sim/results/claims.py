@@ -10,45 +10,35 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.geometry import FLOAT_OPS, body_poses
-from sim.model.spec import COORDINATES, ModelSpec
+from sim.model.geometry import FLOAT_OPS, body_mass_centres, body_poses, default_pose
+from sim.model.spec import ModelSpec
 from sim.results.analysis import PLANTAR_FLEXORS
 from sim.results.loads import lumbar_loads
+from sim.results.metrics import right_toe_off_node
 from sim.stride.trajectory import Trajectory
 
 #: the muscles whose tendons form the Achilles tendon
 ACHILLES = ("soleus_r", "gastroc_r")
 
 
-def centre_of_mass(spec: ModelSpec, fs: Trajectory) -> np.ndarray:
-    """Nodes x 2: the whole body's centre of mass (m; ground x forward, y up)."""
-    bodies = spec.bodies_expanded()
-    mass = np.array([spec.body_mass(b.name) for b in bodies])
-    out = np.zeros((fs.n_nodes, 2))
-    for k, q in enumerate(fs.q):
-        poses = body_poses(spec, dict(zip(fs.coordinates, q, strict=True)))
-        centres = np.array([poses[b.name].point(b.com, FLOAT_OPS)[:2] for b in bodies])
-        out[k] = mass @ centres / mass.sum()
-    return out
+def centre_of_mass(spec: ModelSpec, fs: Trajectory, nodes: slice = slice(None)) -> np.ndarray:
+    """Nodes x 2: the whole body's centre of mass (m; ground x forward, y up) at ``nodes``."""
+    mass = np.array([spec.body_mass(b.name) for b in spec.bodies_expanded()])
+    return np.array([mass @ np.array(body_mass_centres(spec, dict(zip(fs.coordinates, q, strict=True)))) / mass.sum()
+                     for q in fs.q[nodes]])
 
 
 def leg_length(spec: ModelSpec, side: str = "r") -> float:
     """Hip joint centre to the floor standing upright, all joint angles zero (m): the leg length
     the foot's placement is expressed in."""
-    q = {c: 0.0 for c in COORDINATES}
-    poses = body_poses(spec, q)
+    poses = body_poses(spec, default_pose(spec))  # standing on the floor at y = 0
     hip = next(j for j in spec.joints_expanded() if j.child == f"femur_{side}")
-    centre = poses[hip.parent].point(hip.location_in_parent, FLOAT_OPS)
-    floor = min(poses[s.body].point(s.location, FLOAT_OPS)[1] - s.radius
-                for s in spec.contact_spheres_expanded() if s.body.endswith(f"_{side}"))
-    return float(centre[1] - floor)
+    return float(poses[hip.parent].point(hip.location_in_parent, FLOAT_OPS)[1])
 
 
-def toe_off_node(fs: Trajectory) -> int:
-    """The first node of the right foot's swing (the node after its first stance ends)."""
-    on = fs.contact("r")[:-1]
-    off = np.flatnonzero(on & ~np.roll(on, -1))
-    return int(off[0] + 1) if len(off) else 0
+#: the first node of the right foot's swing: where the study reads posture at push-off, as the
+#: metrics read hip extension at toe-off
+toe_off_node = right_toe_off_node
 
 
 def stride_length(fs: Trajectory) -> float:
@@ -61,7 +51,7 @@ def stride_length(fs: Trajectory) -> float:
 def foot_placement(spec: ModelSpec, fs: Trajectory) -> dict[str, float]:
     """How far ahead of the centre of mass the right foot lands: the centre of pressure at initial
     contact (node 0) minus the centre of mass, horizontally (m and in leg lengths)."""
-    ahead = float(fs.cop["r"][0, 0] - centre_of_mass(spec, fs)[0, 0])
+    ahead = float(fs.cop["r"][0, 0] - centre_of_mass(spec, fs, slice(0, 1))[0, 0])
     return {"foot_ahead_of_com_at_touchdown_m": ahead,
             "foot_ahead_of_com_at_touchdown_leg_lengths": ahead / leg_length(spec)}
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.geometry import FLOAT_OPS, body_poses
+from sim.model.geometry import FLOAT_OPS, body_mass_centres, body_poses
 from sim.model.spec import ModelSpec
 from sim.stride.trajectory import Trajectory
 
@@ -53,8 +53,7 @@ def joint_reactions(spec: ModelSpec, fs: Trajectory, joint_names: list[str]) -> 
     out = {j: np.zeros((fs.n_nodes, 2)) for j in joint_names}
 
     def centres(q: np.ndarray) -> np.ndarray:
-        poses = body_poses(spec, dict(zip(fs.coordinates, q, strict=True)))
-        return np.array([poses[b.name].point(b.com, FLOAT_OPS)[:2] for b in bodies])
+        return np.array(body_mass_centres(spec, dict(zip(fs.coordinates, q, strict=True))))
 
     for k in range(fs.n_nodes):
         q, qd, qdd = fs.q[k], fs.qd[k], fs.qdd[k]

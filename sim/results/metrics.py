@@ -30,6 +30,12 @@ def _stance_intervals(contact: np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
+def right_toe_off_node(fs: Trajectory) -> int:
+    """The first node of the right foot's swing after its stance from node 0 (right heel strike)."""
+    right_stances = _stance_intervals(fs.contact("r"))
+    return right_stances[0][1] + 1 if right_stances else 0
+
+
 def compute_metrics(fs: Trajectory) -> dict:
     """All scalar metrics of one stride; angles in degrees, forces in body weights, SI otherwise."""
     deg = np.degrees
@@ -39,8 +45,7 @@ def compute_metrics(fs: Trajectory) -> dict:
     on_r, on_l = fs.contact("r")[:-1], fs.contact("l")[:-1]
     contact_r = float(on_r.mean())
     flight = float(np.mean(~on_r & ~on_l))
-    right_stances = _stance_intervals(fs.contact("r"))
-    toe_off = right_stances[0][1] + 1 if right_stances else 0
+    toe_off = right_toe_off_node(fs)
     vertical = fs.grf["r"][:, 1] / fs.body_weight
     horizontal = fs.grf["r"][:, 0] / fs.body_weight
     stance = fs.contact("r")

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from sim.model.spec import DEFAULT_MODEL, ModelSpecError, read_toml
+from sim.model.spec import DEFAULT_MODEL, ModelSpecError, read_toml, validation_message
 
 SPEED_RANGE = (0.0, 8.0)  # m/s, lower bound exclusive
 
@@ -46,11 +46,7 @@ class RunConfig(BaseModel):
 
 
 def _format(error: ValidationError, source: str) -> str:
-    lines = [f"invalid run configuration ({source}):"]
-    for e in error.errors():
-        where = ".".join(str(p) for p in e["loc"]) or "(config)"
-        lines.append(f"  {where}: {e['msg']}")
-    return "\n".join(lines)
+    return validation_message(f"invalid run configuration ({source})", error, "(config)")
 
 
 def make_config(source: str = "command line", **values) -> RunConfig:

@@ -16,7 +16,7 @@ import sys
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from sim.model.spec import ModelSpecError
+from sim.model.spec import ModelSpecError, validation_message
 
 #: margin between a worker's retirement and its job's walltime: a solve in progress then has
 #: time to finish or be handed on before SLURM kills the job
@@ -88,10 +88,7 @@ def slurm_options(**values) -> SlurmOptions:
     try:
         return SlurmOptions.model_validate({k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
-        lines = ["invalid SLURM options:"]
-        for e in exc.errors():
-            lines.append(f"  {'.'.join(str(p) for p in e['loc']) or '(options)'}: {e['msg']}")
-        raise ModelSpecError("\n".join(lines)) from None
+        raise ModelSpecError(validation_message("invalid SLURM options", exc, "(options)")) from None
 
 
 def slurm_cluster(options: SlurmOptions):
