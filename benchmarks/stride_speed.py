@@ -10,7 +10,8 @@ Measures, on this machine:
 * one start from the measured stride in this process: IPOPT iterations, time per iteration and
   its split between function evaluations (CasADi: objective, constraints and their derivatives)
   and IPOPT's own work (mostly the linear solver, MUMPS);
-* a warm-started neighbour (glute_strength 0.8 from the main job's stride);
+* a warm-started neighbour (glute_strength 0.8 from the main job's folder, as a sweep starts one:
+  the stride and IPOPT's multipliers), and the same from the stride alone;
 * the 100-interval baseline warm-started from the main job's stride (one start), as
   docs/validation.md solves it.
 
@@ -52,11 +53,11 @@ def _main_job(out: Path, starts: int) -> dict:
     return row
 
 
-def _measured(problem, solution, label: str, warm: bool = False) -> dict:
+def _measured(problem, solution, label: str, warm: bool = False, duals: bool = False) -> dict:
     """One solve's figures: wall, iterations, time per iteration and where it goes."""
     from sim.stride import classify
 
-    stats = problem.solver.ipopt(1000, 0, warm).stats()
+    stats = problem.solver.ipopt(1000, 0, warm, duals).stats()
     evaluation = sum(stats.get(f"t_wall_{k}", 0.0) for k in EVALUATION_KEYS)
     r = solution.report
     row = {"case": label, "status": r.status, "converged": r.converged, "gait": classify(solution).label,
@@ -97,7 +98,8 @@ def main() -> None:
 
     from sim.io.atomic import write_json
     from sim.model.spec import load_spec
-    from sim.results.runfolder import RunFolder
+    from sim.results.runfolder import RunFolder, fingerprint
+    from sim.run.starts import load_guess
     from sim.stride import StrideProblem
 
     with tempfile.TemporaryDirectory(prefix="stridesim-speed-") as tmp:
@@ -110,9 +112,15 @@ def main() -> None:
         print(f"build in this process ({args.intervals} intervals, {problem.transcription.n_w} variables, "
               f"{problem.transcription.n_g} constraints): {build:.1f} s", flush=True)
         cold = _measured(problem, problem.solve(3.5, max_iter=1000, print_level=0), "one start from the measured stride")
-        warm = _measured(problem, problem.solve(3.5, knobs={"glute_strength": 0.8}, guess=kept.as_guess(),
-                                                max_iter=1000, print_level=0),
-                         "warm neighbour glute_strength 0.8 (from the main job's stride)", warm=True)
+        # as a sweep warm-starts a neighbour: from the folder, with its multipliers (same model and formulation)
+        neighbour = {"glute_strength": 0.8}
+        from_folder = load_guess(Path(tmp) / "baseline", fingerprint(load_spec(), problem.formulation))
+        warm = _measured(problem, problem.solve(3.5, knobs=neighbour, guess=from_folder, max_iter=1000, print_level=0),
+                         "warm neighbour glute_strength 0.8 (from the main job's folder, with its multipliers)",
+                         warm=True, duals="multipliers" in from_folder.info)
+        primal = _measured(problem, problem.solve(3.5, knobs=neighbour, guess=kept.as_guess(), max_iter=1000,
+                                                  print_level=0),
+                           "warm neighbour glute_strength 0.8 (the stride alone, without multipliers)", warm=True)
         t1 = time.perf_counter()
         fine_problem = StrideProblem(load_spec(), n_intervals=100)
         fine_problem.solver.ipopt(1000, 0, True)
@@ -123,7 +131,7 @@ def main() -> None:
     print("against the goals:", flush=True)
     results = {"intervals": args.intervals, "variables": problem.transcription.n_w,
                "constraints": problem.transcription.n_g, "build_s": round(build, 2), "main_job": main_job,
-               "solves": [cold, warm, fine], "goals": _against_goals(main_job, cold, warm, fine),
+               "solves": [cold, warm, primal, fine], "goals": _against_goals(main_job, cold, warm, fine),
                "machine": {"cpu": platform.processor() or platform.machine(), "python": platform.python_version(),
                            "casadi": ca.__version__},
                "measured": time.strftime("%Y-%m-%dT%H:%M:%S")}

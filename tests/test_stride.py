@@ -88,8 +88,10 @@ def test_warm_started_multi_start_also_tries_the_measured_stride(coarse_run, spe
 
     out, _ = coarse_run
     config = make_config(n_intervals=20, guess=str(out), starts=3)
+    from sim.stride.problem import formulation
+
     problem = StrideProblem.__new__(StrideProblem)
-    problem.n = 20
+    problem.n, problem.formulation = 20, formulation()
     plan = start_plan(config)
     guesses = [make_guess(problem, config, spec, stride_time_scale=start.stride_time_scale) for start in plan]
     assert plan[0][1] is None and guesses[0].info["source"] == str(out)
@@ -239,16 +241,18 @@ def test_warm_start_from_a_run_folder(coarse_run, tmp_path):
 
 
 def test_a_solved_stride_warm_starts_where_it_left_off(coarse_run, spec):
-    """A complete guess (a solution) is barely pushed into the interior of the bounds, so
-    re-solving the same problem from its own solution returns the same stride in fewer iterations
-    than the cold solve (not at once: the multipliers start from zero, and the no-skid limit is
-    active at touchdown): never costlier, and within the band the multi-start counts as the same
-    cost (1 %, ``near_best``); IPOPT's tolerance lets the re-solve descend a little further."""
-    from sim.results.runfolder import RunFolder
+    """A run folder warm-starts the same problem from its stride and IPOPT's multipliers, barely
+    pushed into the interior of the bounds, so re-solving returns the same stride in fewer
+    iterations than the cold solve: never costlier, and within the band the multi-start counts
+    as the same cost (1 %, ``near_best``); IPOPT's tolerance lets the re-solve descend a little further."""
+    from sim.results.runfolder import RunFolder, fingerprint
+    from sim.run.starts import load_guess
 
     solution, solved_spec = RunFolder(coarse_run[0]).solution()
     problem = StrideProblem(solved_spec, n_intervals=20)
-    again = problem.solve(3.5, guess=solution.as_guess(), print_level=0)
+    guess = load_guess(coarse_run[0], fingerprint(solved_spec, problem.formulation))
+    assert "multipliers" in guess.info
+    again = problem.solve(3.5, guess=guess, print_level=0)
     cold = next(r["iterations"] for r in coarse_run[1]["starts"] if r["chosen"])
     assert again.report.converged and again.report.iterations < cold, (again.report.status,
                                                                         again.report.iterations, cold)
@@ -257,6 +261,44 @@ def test_a_solved_stride_warm_starts_where_it_left_off(coarse_run, spec):
     angles = [i for i, c in enumerate(COORDINATES) if c not in ("pelvis_tx", "pelvis_ty")]
     rms_deg = np.degrees(np.sqrt(np.mean((again.trajectory.q[:, angles] - solution.q[:, angles]) ** 2)))
     assert rms_deg < 1.0  # the same stride, not a jump to another local optimum
+
+
+@pytest.mark.opensim
+def test_starts_in_two_processes_find_what_one_process_finds(coarse_run, tmp_path):
+    """The same starts solved in two worker processes: the same records in the same order, the
+    same kept stride (each start is the same deterministic solve, wherever it runs)."""
+    _, serial = coarse_run
+    parallel = run_stride(make_config(n_intervals=20, starts=3), tmp_path / "parallel", log=lambda m: None,
+                          check_residuals=False, start_workers=2)
+    assert [r["start"] for r in parallel["starts"]] == [r["start"] for r in serial["starts"]]
+    for mine, theirs in zip(parallel["starts"], serial["starts"], strict=True):
+        assert mine["ipopt_status"] == theirs["ipopt_status"] and mine["chosen"] == theirs["chosen"]
+        assert mine["objective"] == pytest.approx(theirs["objective"], rel=1e-6)
+    assert parallel["objective"] == pytest.approx(serial["objective"], rel=1e-6)
+
+
+def test_a_neighbour_warm_started_with_the_multipliers_needs_fewer_iterations(coarse_run, spec):
+    """A run folder keeps IPOPT's multipliers; a neighbour (another knob value) of the same model
+    and formulation starts from them and converges in fewer iterations than from the stride alone,
+    to a stride the multi-start counts as the same cost; another formulation does not get them."""
+    from sim.results.runfolder import RunFolder, fingerprint
+    from sim.run.starts import load_guess
+
+    out, _ = coarse_run
+    problem = StrideProblem(RunFolder(out).spec(), n_intervals=20)
+    with_duals = load_guess(out, fingerprint(RunFolder(out).spec(), problem.formulation))
+    assert with_duals.info["multipliers"]["lam_g"].size == problem.transcription.n_g
+    primal_only = load_guess(out)
+    assert "multipliers" not in primal_only.info
+    other = StrideProblem.__new__(StrideProblem)
+    other.formulation = {**problem.formulation, "effort_exponent": 3.0}
+    assert "multipliers" not in load_guess(out, fingerprint(RunFolder(out).spec(), other.formulation)).info
+    knobs = {"glute_strength": 0.8}
+    fast = problem.solve(3.5, knobs, guess=with_duals, print_level=0)
+    slow = problem.solve(3.5, knobs, guess=primal_only, print_level=0)
+    assert fast.report.converged and slow.report.converged, (fast.report.status, slow.report.status)
+    assert fast.report.iterations < slow.report.iterations, (fast.report.iterations, slow.report.iterations)
+    assert abs(fast.report.objective - slow.report.objective) <= NEAR_BEST * slow.report.objective
 
 
 def test_baseline_experiment_file_is_valid():

@@ -40,6 +40,8 @@ def run(
     max_iter: Annotated[int | None, typer.Option(help="IPOPT iteration limit.")] = None,
     starts: Annotated[int | None, typer.Option(help="Initial guesses tried, 1-9 (lowest-cost running stride kept).")] = None,
     figures: Annotated[bool, typer.Option(help="Write the comparison figure.")] = True,
+    start_workers: Annotated[int, typer.Option(help="Processes solving the starts at once, 1-9 (each builds the "
+                                                    "problem once; 2 on a 2-core machine).")] = 2,
     overwrite: Annotated[bool, typer.Option(help="Replace a result already in the output folder (a failed solve "
                                                  "never replaces one: it is written beside it, to NAME.failed).")] = False,
 ) -> None:
@@ -58,6 +60,8 @@ def run(
             config = make_config(**overrides, knobs=knobs)
     except ModelSpecError as exc:
         fail(str(exc))
+    if not 1 <= start_workers <= 9:
+        fail(f"--start-workers = {start_workers}: must be 1-9")
     out = out or Path("runs") / config.name
     from sim.results.writer import ResultExists, check_target
 
@@ -65,18 +69,20 @@ def run(
         check_target(out, overwrite)
     except ResultExists as exc:
         fail(str(exc))
-    _run_with_progress(config, out, figures, overwrite)
+    _run_with_progress(config, out, figures, overwrite, start_workers)
 
 
-def _run_with_progress(config, out: Path, figures: bool, overwrite: bool) -> None:
+def _run_with_progress(config, out: Path, figures: bool, overwrite: bool, start_workers: int = 1) -> None:
     from sim.run.runner import run_stride
 
     def report(entry: dict) -> None:
         if entry["iteration"] % 10 == 0:
-            console.print(f"  iter {entry['iteration']:4d}  objective {entry['objective']:.5g}  "
+            where = f"start {entry['start']}  " if "start" in entry else ""
+            console.print(f"  {where}iter {entry['iteration']:4d}  objective {entry['objective']:.5g}  "
                           f"infeasibility {entry['infeasibility']:.2e}  {entry['elapsed_s']:6.1f} s")
 
-    status = run_stride(config, out, report=report, log=lambda m: console.print(f"[dim]{m}[/]"), overwrite=overwrite)
+    status = run_stride(config, out, report=report, log=lambda m: console.print(f"[dim]{m}[/]"), overwrite=overwrite,
+                        start_workers=min(start_workers, config.starts))
     written = Path(status.get("written_to", out))
     gait = status["gait"]
     if len(status.get("starts", [])) > 1:

@@ -22,6 +22,7 @@ CONFIG, STATUS, METRICS, SPEC, SOLUTION = "config.json", "status.json", "metrics
 MODEL, KINEMATICS, GRF, EXTERNAL_LOADS = "model.osim", "kinematics.mot", "grf.mot", "external_loads.xml"
 ACTIVATIONS, MUSCLE_FORCES, FIBER_LENGTHS = "activations.sto", "muscle_forces.sto", "fiber_lengths.sto"
 JOINTS_TABLE, MUSCLES_TABLE, VS_MEASURED = "joints.csv", "muscles.csv", "vs_measured.png"
+MULTIPLIERS = "multipliers.npz"  # IPOPT's multipliers at the solution: a neighbour's warm start starts from them
 NEAR_BEST = "near_best"  # folder: solution-like .npz files of other starts that reached the best cost
 #: the files without which a folder is not a result
 REQUIRED_FILES = (CONFIG, STATUS, SOLUTION)
@@ -101,6 +102,14 @@ class RunFolder:
         trajectory = Trajectory.load(self.file(SOLUTION), muscles=spec.muscle_names(),
                                      body_weight=-spec.mass * spec.gravity, knobs=knobs)
         return trajectory, spec
+
+    def multipliers(self) -> dict[str, np.ndarray] | None:
+        """IPOPT's multipliers at the kept solution (``lam_x``, ``lam_g``), if the folder has them."""
+        try:
+            with np.load(self.file(MULTIPLIERS)) as data:
+                return {"lam_x": data["lam_x"], "lam_g": data["lam_g"]}
+        except (OSError, KeyError, ValueError):
+            return None
 
     def near_best(self) -> list[Trajectory]:
         """Solved trajectories of the other starts that reached the best cost (within 1 %), if kept."""

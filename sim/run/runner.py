@@ -46,9 +46,10 @@ def shared_problem(config: RunConfig):
 
 def run_stride(config: RunConfig, out_dir: str | Path, report: Callable[[dict], None] | None = None,
                problem=None, log: Callable[[str], None] = print, check_residuals: bool = True,
-               overwrite: bool = False) -> dict:
+               overwrite: bool = False, start_workers: int = 1) -> dict:
     """Solve the stride of ``config`` (multi-start) and write its run folder; return status.json's content.
 
+    ``start_workers`` > 1 solves the starts in that many processes at once (:mod:`sim.run.parallel_starts`).
     A folder that holds a result is replaced only by a result and only with ``overwrite``
     (:func:`sim.results.writer.write_run`); a failure goes beside it (``status["written_to"]``).
     """
@@ -67,7 +68,9 @@ def run_stride(config: RunConfig, out_dir: str | Path, report: Callable[[dict], 
     timings["build"] = time.perf_counter() - t0
     log(f"solving at {config.speed} m/s, knobs {config.knobs or 'default'} "
         f"({config.starts} start{'s' if config.starts > 1 else ''}, first guess: {config.guess})")
-    outcome = solve_starts(problem, config, spec, report=report, log=log)
+    t_starts = time.perf_counter()
+    outcome = solve_starts(problem, config, spec, report=report, log=log, workers=start_workers)
+    timings["starts_wall"] = time.perf_counter() - t_starts  # guess + solve summed over the starts when serial
     timings["guess"] = sum(r["guess_time_s"] for r in outcome.starts)
     timings["solve"] = sum(r["solve_time_s"] for r in outcome.starts)
     timings["solve_chosen"] = outcome.solution.report.wall_time

@@ -47,11 +47,16 @@ class Start(NamedTuple):
     via_dissipation: float | None = None
 
 
-def load_guess(run_dir: Path):
-    """A warm start from a saved run folder's solution."""
-    trajectory, _ = RunFolder(run_dir).solution()
+def load_guess(run_dir: Path, fingerprint: str | None = None):
+    """A warm start from a saved run folder's solution; with the folder's IPOPT multipliers when
+    ``fingerprint`` (of the problem to solve) is the folder's: the same model and formulation."""
+    folder = RunFolder(run_dir)
+    trajectory, _ = folder.solution()
     guess = trajectory.as_guess()
     guess.info["source"] = str(run_dir)
+    multipliers = folder.multipliers() if fingerprint is not None and folder.fingerprint() == fingerprint else None
+    if multipliers is not None:
+        guess.info["multipliers"] = multipliers
     return guess
 
 
@@ -60,7 +65,9 @@ def make_guess(problem, config: RunConfig, spec: ModelSpec, stride_time_scale: f
     from sim.stride.guess import data_guess, standing_guess
 
     if stride_time_scale is None and isinstance(config.guess, Path):
-        return load_guess(config.guess)
+        from sim.results.runfolder import fingerprint
+
+        return load_guess(config.guess, fingerprint(spec, problem.formulation))
     if stride_time_scale is None and config.guess == "random":
         return standing_guess(spec, problem.n + 1, speed=config.speed, seed=config.seed)
     return data_guess(spec, problem.n + 1, speed=config.speed, symmetric=config.symmetric,
@@ -115,50 +122,71 @@ def reaching_best(starts: list[dict]) -> int:
     return sum(1 for r in starts if r.get("chosen") or r.get("near_best"))
 
 
+def solve_start(problem, config: RunConfig, spec: ModelSpec, start: Start,
+                report: Callable[[dict], None] | None = None, log: Callable[[str], None] = print):
+    """One start of :func:`start_plan`: its record (status.json ``starts``), its solution and gait
+    (None when Ctrl-C stopped the continuation's first problem) and whether it was interrupted."""
+    from sim.stride.classify import classify
+
+    t0 = time.perf_counter()
+    via = None
+    if start.via_dissipation is None:
+        guess = make_guess(problem, config, spec, stride_time_scale=start.stride_time_scale)
+    else:
+        guess, via = continuation_guess(problem, config, spec, start, report=report)
+        log(f"  first on the contact at {start.via_dissipation:g} s/m: {via['status']}, "
+            f"objective {via['objective']:.4f}")
+        if via["interrupted"]:
+            return None, None, None, True
+    guess_time = time.perf_counter() - t0
+    solution = problem.solve(config.speed, config.knobs, guess=guess, max_iter=config.max_iter,
+                             print_level=0, report=report)
+    gait = asdict(classify(solution, model=problem.model))
+    r = solution.report
+    record = {"start": start.label, "ipopt_status": r.status, "gait": gait["label"], "objective": r.objective,
+              "cadence_steps_per_min": solution.trajectory.cadence, "iterations": r.iterations,
+              "solve_time_s": r.wall_time, "guess_time_s": guess_time, "chosen": False,
+              **({"continuation": via} if via is not None else {})}
+    return record, solution, gait, r.interrupted
+
+
 def solve_starts(problem, config: RunConfig, spec: ModelSpec, report: Callable[[dict], None] | None = None,
-                 log: Callable[[str], None] = print) -> MultiStart:
-    """Solve from every start of :func:`start_plan`.
+                 log: Callable[[str], None] = print, workers: int = 1) -> MultiStart:
+    """Solve from every start of :func:`start_plan`; ``workers`` > 1 solves them in that many
+    processes at once (:mod:`sim.run.parallel_starts`), in the same order of records.
 
     The kept solution is the lowest-cost converged running one; if no start gives one, the first
     start's failure is kept (with its diagnostics). Ctrl-C ends the search after the interrupted
     start; what was solved before is kept, and the outcome says it was interrupted.
     """
-    from sim.stride.classify import classify, counts_as_result
-    from sim.stride.diagnostics import diagnose
-
     plan = start_plan(config)
-    records, candidates = [], []
-    interrupted = False
-    for k, start in enumerate(plan):
-        if len(plan) > 1:
-            log(f"start {k + 1}/{len(plan)}: {start.label}")
-        t0 = time.perf_counter()
-        via = None
-        if start.via_dissipation is None:
-            guess = make_guess(problem, config, spec, stride_time_scale=start.stride_time_scale)
-        else:
-            guess, via = continuation_guess(problem, config, spec, start, report=report)
-            log(f"  first on the contact at {start.via_dissipation:g} s/m: {via['status']}, "
-                f"objective {via['objective']:.4f}")
-            if via["interrupted"]:
+    if workers > 1 and len(plan) > 1:
+        from sim.run.parallel_starts import solve_in_processes
+
+        records, candidates, interrupted = solve_in_processes(config, spec, plan, workers, report, log)
+    else:
+        records, candidates, interrupted = [], [], False
+        for k, start in enumerate(plan):
+            if len(plan) > 1:
+                log(f"start {k + 1}/{len(plan)}: {start.label}")
+            record, solution, gait, stopped = solve_start(problem, config, spec, start, report, log)
+            if record is not None:
+                records.append(record)
+                candidates.append((solution, gait))
+                if len(plan) > 1:
+                    log(f"  {record['ipopt_status']}, {gait['label']}, objective {record['objective']:.4f}, "
+                        f"cadence {record['cadence_steps_per_min']:.0f} steps/min")
+            if stopped:
                 interrupted = True
                 break
-        guess_time = time.perf_counter() - t0
-        solution = problem.solve(config.speed, config.knobs, guess=guess, max_iter=config.max_iter,
-                                 print_level=0, report=report)
-        gait = asdict(classify(solution, model=problem.model))
-        r = solution.report
-        records.append({"start": start.label, "ipopt_status": r.status, "gait": gait["label"], "objective": r.objective,
-                        "cadence_steps_per_min": solution.trajectory.cadence, "iterations": r.iterations,
-                        "solve_time_s": r.wall_time, "guess_time_s": guess_time, "chosen": False,
-                        **({"continuation": via} if via is not None else {})})
-        candidates.append((solution, gait))
-        if len(plan) > 1:
-            log(f"  {r.status}, {gait['label']}, objective {r.objective:.4f}, "
-                f"cadence {solution.trajectory.cadence:.0f} steps/min")
-        if r.interrupted:
-            interrupted = True
-            break
+    return keep_best(problem, records, candidates, interrupted)
+
+
+def keep_best(problem, records: list[dict], candidates: list, interrupted: bool) -> MultiStart:
+    """The multi-start's outcome from its starts' records and (solution, gait) pairs, in plan order."""
+    from sim.stride.classify import counts_as_result
+    from sim.stride.diagnostics import diagnose
+
     good = [k for k, (sol, gait) in enumerate(candidates) if counts_as_result(sol, gait["label"])]
     chosen = min(good, key=lambda k: candidates[k][0].report.objective) if good else 0
     if not good:
