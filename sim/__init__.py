@@ -3,7 +3,7 @@
 Importing ``sim`` installs a guard that refuses to load ``opensim`` and ``casadi`` into
 one process (their pip wheels clash); see :mod:`sim._boundary`. It also runs the linear algebra
 of IPOPT's linear solver on one thread unless the user chose otherwise: a stride's KKT system is
-too small to share, and sweeps put one worker on each core (docs/performance.md, 'Threads').
+too small to share, and sweeps put one worker on each core (docs/performance.md, 'Levers').
 """
 
 import os as _os

@@ -70,7 +70,7 @@ def run_stride(config: RunConfig, out_dir: str | Path, report: Callable[[dict], 
         f"({config.starts} start{'s' if config.starts > 1 else ''}, first guess: {config.guess})")
     t_starts = time.perf_counter()
     outcome = solve_starts(problem, config, spec, report=report, log=log, workers=start_workers)
-    timings["starts_wall"] = time.perf_counter() - t_starts  # guess + solve summed over the starts when serial
+    timings["starts_wall"] = time.perf_counter() - t_starts  # the search; less than guess + solve in processes
     timings["guess"] = sum(r["guess_time_s"] for r in outcome.starts)
     timings["solve"] = sum(r["solve_time_s"] for r in outcome.starts)
     timings["solve_chosen"] = outcome.solution.report.wall_time
