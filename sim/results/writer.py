@@ -172,7 +172,7 @@ def write_run(run_dir: str | Path, solution, spec, config: dict, gait: dict, mod
     with atomic_folder(target, guard) as partial:
         write_json(partial / rf.CONFIG, config)
         solution.trajectory.save(partial / rf.SOLUTION)
-        if is_result and getattr(solution, "multipliers", None) is not None:
+        if is_result and solution.multipliers is not None:
             np.savez_compressed(partial / rf.MULTIPLIERS, **solution.multipliers)
         if near_best and is_result:
             (partial / rf.NEAR_BEST).mkdir()

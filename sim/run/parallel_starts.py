@@ -17,8 +17,6 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from sim.model.spec import ModelSpec
 from sim.run.config import RunConfig
 
-#: this process's stride problems, by (model values, mesh, symmetry): built once per worker
-_PROBLEMS: dict[tuple, object] = {}
 #: a worker's channel to the driver (progress out, the stop request in), set by :func:`_start_worker`
 _CHANNEL: dict[str, object] = {}
 
@@ -29,30 +27,20 @@ def _start_worker(messages, stop) -> None:
     _CHANNEL.update(messages=messages, stop=stop)
 
 
-def _worker_problem(spec: ModelSpec, config: RunConfig):
-    from sim.stride.problem import StrideProblem
-
-    key = (spec.model_dump_json(), config.n_intervals, config.symmetric)
-    if key not in _PROBLEMS:
-        _PROBLEMS[key] = StrideProblem(spec, n_intervals=config.n_intervals, symmetric=config.symmetric)
-    return _PROBLEMS[key]
-
-
 def _solve_one(config_json: str, spec_json: str, index: int) -> tuple:
     """Start ``index`` of the plan, in a worker: (index, record, solution, gait, interrupted)."""
+    from sim.run.runner import shared_problem
     from sim.run.starts import solve_start, start_plan
 
     messages, stop = _CHANNEL["messages"], _CHANNEL["stop"]
     config, spec = RunConfig.model_validate_json(config_json), ModelSpec.model_validate_json(spec_json)
-    problem = _worker_problem(spec, config)
+    problem = shared_problem(config, spec)  # built once per worker
     start = start_plan(config)[index]
 
     def report(entry: dict) -> None:
         messages.put(("report", index, entry))
         if stop.is_set():  # the driver was interrupted: stop this start (and its first problem) now
-            monitors = [problem.solver.monitor] + [v.solver.monitor for v in problem._contact_variants.values()]
-            for monitor in monitors:
-                monitor.interrupted = True
+            problem.stop_solves()
 
     record, solution, gait, interrupted = solve_start(problem, config, spec, start, report,
                                                       log=lambda m: messages.put(("log", index, m)))

@@ -29,17 +29,18 @@ def subject_spec(config: RunConfig) -> ModelSpec:
 _PROBLEMS: dict[tuple, object] = {}
 
 
-def shared_problem(config: RunConfig):
-    """The StrideProblem for ``config``'s model, mesh and subject, built once per process.
+def shared_problem(config: RunConfig, spec: ModelSpec | None = None):
+    """The StrideProblem for ``config``'s model, mesh and subject, built once per process;
+    ``spec``: that subject's model when the caller has it already (not scaled again).
 
     Knobs and speed are NLP parameters, so one problem serves every solve that differs only
-    in them (sweep points, the what-if's healthy and scenario strides).
+    in them (sweep points, the what-if's healthy and scenario strides, a run's parallel starts).
     """
     from sim.stride.problem import StrideProblem
 
     key = (str(config.model), config.n_intervals, config.symmetric, config.subject.model_dump_json())
     if key not in _PROBLEMS:
-        _PROBLEMS[key] = StrideProblem(subject_spec(config), n_intervals=config.n_intervals,
+        _PROBLEMS[key] = StrideProblem(spec or subject_spec(config), n_intervals=config.n_intervals,
                                        symmetric=config.symmetric)
     return _PROBLEMS[key]
 

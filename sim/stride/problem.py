@@ -134,6 +134,12 @@ class StrideProblem:
             self._contact_variants[dissipation] = self.with_spec(self.spec.model_copy(update={"contact": contact}))
         return self._contact_variants[dissipation]
 
+    def stop_solves(self) -> None:
+        """Ask the running solve of this problem, or of one of its contact variants, to stop at its
+        next iteration (as Ctrl-C does; a worker process's way to pass on its driver's Ctrl-C)."""
+        for problem in (self, *self._contact_variants.values()):
+            problem.solver.monitor.interrupted = True
+
     def _goals(self, effort: str, exponent: float, metabolic_excitation: bool) -> list[goals.Goal]:
         """The goals in the order they enter the objective; the optional ones only when weighted."""
         w = self.weights

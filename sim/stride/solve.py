@@ -109,10 +109,10 @@ class StrideSolver:
             if self._derivatives is None:
                 # the first solver generates the derivatives (about 11 s at 50 intervals: the node
                 # function expanded over every node, the Hessian and Jacobian with their sparsity)
-                solver = ca.nlpsol("stride", "ipopt", self.problem.transcription.nlp, {**opts, "expand": True})
+                self._expanded_nlp = self._expanded(self.problem.transcription.nlp)
+                solver = ca.nlpsol("stride", "ipopt", self._expanded_nlp, opts)
                 self._derivatives = {option: solver.get_function(name) for option, name in
                                      (("hess_lag", "nlp_hess_l"), ("jac_g", "nlp_jac_g"), ("grad_f", "nlp_grad_f"))}
-                self._expanded_nlp = self._expanded(self.problem.transcription.nlp)
             else:  # other options, the same derivatives: built in milliseconds
                 solver = ca.nlpsol("stride", "ipopt", self._expanded_nlp, {**opts, **self._derivatives})
             self._solvers[key] = solver
