@@ -26,6 +26,34 @@ def test_hip_flexor_knob_follows_the_thomas_rule(spec):
     assert thomas_test(spec, 4.0).thomas_angle_deg == pytest.approx(-11.9 + 3 * 9.0, abs=0.1)
 
 
+def test_rectus_femoris_knob_follows_the_thomas_knee_rule(spec):
+    """The rectus femoris knob is a contracture read at the knee of the same test: knob 4 holds the
+    hanging knee three SD straighter than healthy, the knee straightens step by step, and the thigh
+    barely moves (the test tells the two hip flexors apart by the knee)."""
+    from sim.calibration.rules import THOMAS_KNEE_SD_DEG, rule_rectus_femoris_contracture
+    from sim.calibration.thomas import thomas_knee_test
+
+    name = "rectus_femoris_stiffness"
+    knob = spec.knobs[name]
+    assert knob.acts_on == "muscle_tendon_contracture" and knob.muscles == ["rect_fem"]
+    assert knob.tendon_shortening_per_unit == pytest.approx(rule_rectus_femoris_contracture(spec), abs=1e-5)
+    readings = [thomas_knee_test(spec, {name: k}) for k in (0.0, 1.0, 2.0, 3.0, 4.0)]
+    knees = [r.knee_flexion_deg for r in readings]
+    assert all(b < a for a, b in zip(knees[:-1], knees[1:], strict=True))
+    assert knees[4] == pytest.approx(knees[1] - 3 * THOMAS_KNEE_SD_DEG, abs=0.05)
+    assert max(r.thomas_angle_deg for r in readings) - min(r.thomas_angle_deg for r in readings) < 1.0
+
+
+def test_thomas_knee_test_rests_where_the_hip_test_does_at_the_same_knee(spec):
+    """Two readings of one physics: with the knee held where the free knee rests, the hip-only test
+    finds the same thigh angle (the potential's derivative equals the lever-arm moment)."""
+    from sim.calibration.thomas import thomas_knee_test, thomas_test
+
+    free = thomas_knee_test(spec)
+    held = thomas_test(spec, 1.0, knee_flexion_deg=free.knee_flexion_deg)
+    assert held.thomas_angle_deg == pytest.approx(free.thomas_angle_deg, abs=1e-4)
+
+
 def test_compliant_rule_puts_the_plantar_flexors_at_optimum_at_their_longest_running_length(spec):
     """With the tendon at slack length the fibre reaches (not exceeds) optimal length in measured
     running, so a loaded tendon keeps it on the ascending limb (Rubenson et al. 2012)."""

@@ -185,3 +185,46 @@ def test_the_study_tables_come_from_hypotheses_json(tmp_path):
     assert "Schache et al. 2000" in text  # the measured evidence beside the definition
     rows = robustness_table(tmp_path)
     assert "| hip extension at toe-off | -4.4 deg | 1: -4.3 to -4.3 | no running stride | not run |" in rows
+
+
+def test_the_tightness_claims_follow_whichever_hip_flexor_the_sweep_tightens():
+    import pandas as pd
+
+    from sim.apps.study import _knob_line, tightness_knob
+
+    rectus = pd.DataFrame([{"rectus_femoris_stiffness": r, "glute_strength": g, "point": f"p{i}-{j}"}
+                           for i, r in enumerate([1.0, 2.5, 4.0]) for j, g in enumerate([1.0, 0.2])])
+    assert tightness_knob(rectus.columns) == "rectus_femoris_stiffness"
+    line, other, healthy = _knob_line(rectus, "rectus_femoris_stiffness")
+    assert list(line["rectus_femoris_stiffness"]) == [1.0, 2.5, 4.0] and (other, healthy) == ("glute_strength", 1.0)
+    line, other, healthy = _knob_line(rectus, "glute_strength")
+    assert list(line["glute_strength"]) == [1.0, 0.2] and (other, healthy) == ("rectus_femoris_stiffness", 1.0)
+    both = rectus.assign(hip_flexor_stiffness=1.0)
+    assert tightness_knob(both.columns) == "hip_flexor_stiffness"
+    with pytest.raises(ValueError, match="rectus_femoris_stiffness"):
+        tightness_knob(["glute_strength", "speed"])
+
+
+def test_the_two_causes_are_compared_claim_by_claim(tmp_path):
+    import json
+
+    from sim.apps.claim_study import evaluate_claim
+    from sim.apps.claims import CLAIMS_BY_NAME
+    from sim.apps.docs import causes_table
+
+    claim = CLAIMS_BY_NAME["hip_extension_at_push_off"]
+    for name, knob, values in (("iliopsoas", "hip_flexor_stiffness", [31.5, 30.0, 27.1]),
+                               ("rectus", "rectus_femoris_stiffness", [31.5, 31.9, 32.4])):
+        (tmp_path / name).mkdir()
+        row = evaluate_claim(replace_knob(claim, knob), _line(values), [1.0, 2.5, 4.0], None)
+        (tmp_path / name / "hypotheses.json").write_text(json.dumps([row]))
+    text = causes_table(tmp_path / "iliopsoas", tmp_path / "rectus")
+    assert ("| less hip extension before the foot leaves the ground | hip extension at toe-off (deg) | -4.4 deg (knob "
+            "1 -> 4) | **supported** | +0.9 deg (knob 1 -> 4) | **contradicted** |") in text
+    assert "| shorter strides at a given pace | stride length (m) |  | not in this sweep |  | not in this sweep |" in text
+
+
+def replace_knob(claim, knob):
+    from dataclasses import replace
+
+    return replace(claim, knob=knob)

@@ -33,3 +33,14 @@ def test_model_build_rejects_bad_height_before_work(tmp_path):
     assert proc.returncode == 2
     assert "height = 3.1 m is outside the allowed range [1.0, 2.3] m" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_model_thomas_reads_the_rectus_femoris_at_the_knee_and_refuses_values_out_of_range():
+    proc = _cli("model", "thomas", "--rectus", "1", "--rectus", "4")
+    assert proc.returncode == 0, proc.stderr
+    knees = [float(line.split("rests at ")[1].split(" deg")[0]) for line in proc.stdout.splitlines()
+             if line.startswith("rectus_femoris_stiffness")]
+    assert len(knees) == 2 and knees[1] < knees[0] - 20  # a tight rectus femoris holds the knee straighter
+    refused = _cli("model", "thomas", "--rectus", "7")
+    assert refused.returncode != 0 and "rectus_femoris_stiffness' = 7.0 is outside its allowed range [0.0, 5.0]" in (
+        refused.stderr.replace("\n", ""))

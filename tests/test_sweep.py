@@ -313,3 +313,37 @@ def test_a_height_axis_scales_the_runner_at_the_base_body_mass_index(tmp_path):
     expected = _expected_fingerprint(sweep)
     prints = [expected(p) for p in grid_points(sweep)]
     assert len(set(prints)) == 3
+
+
+def test_perturbed_models_solve_the_claims_corners_once_and_enter_every_claims_checks(solved_small, tmp_path):
+    """The ensemble check: each corner the claims compare solved again on each perturbed model (warm
+    start from the sweep's stride), recorded with its perturbation, read into every claim's checks,
+    and not solved again on a second run."""
+    from sim.apps.claim_study import evaluate
+    from sim.apps.ensemble import PERTURBATION_FILE, ensemble_dir, solve_ensemble
+    from sim.sweep.tables import write_summary
+
+    sweep_file, out = _copy_of(solved_small, tmp_path)
+    write_summary(load_sweep(sweep_file), out)
+    uncertainty = tmp_path / "uncertainty.toml"
+    uncertainty.write_text('[perturbations.contact_stiffness]\nacts_on = "contact_stiffness"\nfactors = [1.5]\n'
+                           'description = "contact stiffness x 1.5"\nsource = "a test of the code path"\n')
+    solved = solve_ensemble(out, uncertainty, log=lambda m: None)
+    assert list(solved) == ["contact_stiffness_x1.5"]
+    assert set(solved["contact_stiffness_x1.5"]) == {"healthy", "hip_flexor_stiffness", "glute_strength"}
+    folders = sorted(f for f in (ensemble_dir(out) / "contact_stiffness_x1.5").iterdir() if f.is_dir())
+    assert len(folders) == 3
+    for folder in folders:
+        record = json.loads((folder / PERTURBATION_FILE).read_text())
+        assert record["factor"] == 1.5 and record["from_point"].endswith(folder.name)
+        if RunFolder(folder).holds_result():
+            stiffness = json.loads((folder / "spec.json").read_text())["contact"]["stiffness"]
+            base = json.loads((out / "points" / folder.name / "spec.json").read_text())["contact"]["stiffness"]
+            assert stiffness == pytest.approx(1.5 * base)
+    rows = [r for r in evaluate(out) if "checks" in r]
+    assert rows and all(set(r["checks"]["perturbed_models"]) == {"contact_stiffness_x1.5"} for r in rows)
+    before = {f.name: (f / "status.json").stat().st_mtime_ns for f in folders if (f / "status.json").exists()}
+    solve_ensemble(out, uncertainty, log=lambda m: None)
+    after = {f.name: (f / "status.json").stat().st_mtime_ns for f in folders if (f / "status.json").exists()}
+    assert {k: v for k, v in after.items() if RunFolder(folders[0].parent / k).holds_result()} == {
+        k: v for k, v in before.items() if RunFolder(folders[0].parent / k).holds_result()}

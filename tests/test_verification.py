@@ -43,7 +43,7 @@ def test_muscle_and_contact_forces_agree(healthy):
 
 
 def test_knobs_change_both_renderings_identically(spec, healthy):
-    knobs = {"hip_flexor_stiffness": 3.0, "glute_strength": 0.4}
+    knobs = {"hip_flexor_stiffness": 3.0, "glute_strength": 0.4, "rectus_femoris_stiffness": 3.5}
     agreement, raw = compare(spec, n_states=40, seed=1, knobs=knobs)
     ref = raw["opensim"]["tendon_force"]
     assert np.all(np.abs(raw["casadi"]["tendon_force"] - ref) <= 1e-6 * np.maximum(np.abs(ref), 1.0))
@@ -52,7 +52,8 @@ def test_knobs_change_both_renderings_identically(spec, healthy):
     names = raw["opensim"]["muscle_names"]
     same_states = compare(spec, n_states=40, seed=1)[1]["opensim"]["tendon_force"]
     changed = {names[j] for j in range(len(names)) if not np.allclose(ref[:, j], same_states[:, j])}
-    assert changed == {"glut_max_r", "glut_max_l", "iliacus_r", "iliacus_l", "psoas_r", "psoas_l"}
+    assert changed == {"glut_max_r", "glut_max_l", "iliacus_r", "iliacus_l", "psoas_r", "psoas_l", "rect_fem_r",
+                       "rect_fem_l"}
 
 
 def test_one_sided_knobs_change_one_side_in_both_renderings(spec):

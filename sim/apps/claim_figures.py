@@ -14,6 +14,7 @@ from sim.io.atomic import atomic_file
 VERDICT_COLOURS = {"supported": "#1a7f37", "contradicted": "#c62828", "not supported": "#555555",
                    "not resolved by this model": "#b26a00"}
 KNOB_LABELS = {"hip_flexor_stiffness": "hip-flexor tightness (knob; 1 healthy)",
+               "rectus_femoris_stiffness": "rectus femoris tightness (knob; 1 healthy)",
                "glute_strength": "gluteus maximus strength (%)"}
 
 

@@ -6,18 +6,22 @@ line per claim (``stridesim sweep`` and ``stridesim study`` write it too). How s
 recomputed for every combination of the two ends' strides that reached the best cost within 1 %
 (the kept one and ``near_best/``), whose spread is also the model's resolution for the quantity;
 (b) the change at 100 intervals, where ``python -m sim.apps.robustness SWEEP_DIR`` solved the
-corners (``robustness/n100/``). Where the stride changes family along a knob (its swing knee
-jumps: :func:`sim.apps.study.changes_family`), the verdict reads the change within the families.
+corners (``robustness/n100/``); (c) the change on each perturbed model of models/uncertainty.toml,
+where ``python -m sim.apps.ensemble SWEEP_DIR`` solved the corners (``robustness/ensemble/``).
+Where the stride changes family along a knob (its swing knee jumps:
+:func:`sim.apps.study.changes_family`), the verdict reads the change within the families.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
 from sim.apps.claims import CLAIMS, Claim, verdict
-from sim.apps.study import FAMILY_MARKER, STIFFNESS, STRENGTH, _knob_line, _results, changes_family
+from sim.apps.ensemble import perturbed_models
+from sim.apps.study import FAMILY_MARKER, STIFFNESS, STRENGTH, _knob_line, _results, changes_family, tightness_knob
 from sim.io.atomic import write_json
 
 #: the finer mesh of the robustness check (python -m sim.apps.robustness)
@@ -70,11 +74,17 @@ def _spread(strides: list[dict], key: str) -> float:
     return max(values) - min(values)
 
 
+def _end_change(ends: tuple[list[dict], list[dict]], key: str, scale: float) -> float | None:
+    """The change between two ends' kept strides; None if either end made no running stride."""
+    return None if not (ends[0] and ends[1]) else (ends[1][0][key] - ends[0][0][key]) * scale
+
+
 def evaluate_claim(claim: Claim, line_strides: list[list[dict]], knob_values: list[float],
-                   fine: tuple[list[dict], list[dict]] | None, fine_intervals: int = FINE_INTERVALS) -> dict:
+                   fine: tuple[list[dict], list[dict]] | None, fine_intervals: int = FINE_INTERVALS,
+                   perturbed: dict[str, tuple[list[dict], list[dict]]] | None = None) -> dict:
     """One claim's numbers and verdict from the strides along its knob line (each point: kept
-    stride first, then its near-best starts) and the ends' strides on the finer mesh (None: not
-    solved; an empty list: solved but no running stride)."""
+    stride first, then its near-best starts), the ends' strides on the finer mesh and on each
+    perturbed model (None or absent: not solved; an empty list: solved but no running stride)."""
     key, scale = claim.quantity, claim.scale
     values = [strides[0][key] * scale for strides in line_strides]
     change = values[-1] - values[0]
@@ -87,8 +97,10 @@ def evaluate_claim(claim: Claim, line_strides: list[list[dict]], knob_values: li
     checks: list[float | None] = list(combinations)
     fine_change: float | None | str = "not run"
     if fine is not None:
-        fine_change = None if not (fine[0] and fine[1]) else (fine[1][0][key] - fine[0][0][key]) * scale
+        fine_change = _end_change(fine, key, scale)
         checks.append(fine_change)
+    perturbed_changes = {label: _end_change(ends, key, scale) for label, ends in (perturbed or {}).items()}
+    checks += list(perturbed_changes.values())
     within = [d for d, jump in zip(steps, jumps, strict=True) if not jump]
     if any(jumps):
         # across a family change the two strides are not like with like: judge the change within families
@@ -106,7 +118,8 @@ def evaluate_claim(claim: Claim, line_strides: list[list[dict]], knob_values: li
                                for k, jump in enumerate(jumps) if jump],
             "change_within_families": judged if any(jumps) else None,
             "checks": {"near_best_combinations": combinations, "fine_mesh": fine_change,
-                       "fine_mesh_intervals": fine_intervals, "perturbed_models": "not run"},
+                       "fine_mesh_intervals": fine_intervals,
+                       "perturbed_models": perturbed_changes if perturbed else "not run"},
             "verdict": word, "reason": reason}
 
 
@@ -126,19 +139,26 @@ def evaluate(sweep_dir: str | Path, fine_intervals: int = FINE_INTERVALS) -> lis
         return cache[str(folder)]
 
     rows = []
-    for knob in (STIFFNESS, STRENGTH):
+    tight = tightness_knob(table.columns)
+    for role, knob in ((STIFFNESS, tight), (STRENGTH, STRENGTH)):
         line, _, _ = _knob_line(table, knob)
+        # the tightness claims are read along whichever hip flexor the sweep tightens
+        claims = [replace(c, knob=knob) for c in CLAIMS if c.knob == role]
         if len(line) < 2:
             rows += [{**c.as_dict(), "verdict": "not testable (too few running strides along the knob)"}
-                     for c in CLAIMS if c.knob == knob]
+                     for c in claims]
             continue
         points = list(line["point"])
         line_strides = [strides(sweep_dir / "points" / p) for p in points]
         fine_dir = sweep_dir / "robustness" / f"n{fine_intervals}"
         ends = [fine_dir / points[0], fine_dir / points[-1]]
         fine = (strides(ends[0]), strides(ends[1])) if all(e.exists() for e in ends) else None
-        for claim in (c for c in CLAIMS if c.knob == knob):
-            rows.append(evaluate_claim(claim, line_strides, [float(v) for v in line[knob]], fine, fine_intervals))
+        perturbed = {model.name: (strides(model / points[0]), strides(model / points[-1]))
+                     for model in perturbed_models(sweep_dir)
+                     if (model / points[0]).exists() and (model / points[-1]).exists()}
+        for claim in claims:
+            rows.append(evaluate_claim(claim, line_strides, [float(v) for v in line[knob]], fine, fine_intervals,
+                                       perturbed))
     write_json(sweep_dir / HYPOTHESES_FILE, rows)
     return rows
 

@@ -149,7 +149,7 @@ def study_table(sweep_dir: Path) -> str:
     changed along each knob (``hypotheses.json``, ``summary.parquet``)."""
     import pandas as pd
 
-    from sim.apps.study import STRIDE_DESCRIPTORS, _knob_line, _results
+    from sim.apps.study import STRENGTH, STRIDE_DESCRIPTORS, _knob_line, _results, tightness_knob
 
     rows = json.loads((sweep_dir / "hypotheses.json").read_text())
     table = _results(pd.read_parquet(sweep_dir / "summary.parquet"))
@@ -170,7 +170,7 @@ def study_table(sweep_dir: Path) -> str:
     for r in rows:
         evidence = f" Measured: {r['evidence']}." if r.get("evidence") else ""
         lines.append(f"- **{r['label']}** (`{r['name']}`): {r['definition']}.{evidence}")
-    for knob in ("hip_flexor_stiffness", "glute_strength"):
+    for knob in (tightness_knob(table.columns), STRENGTH):
         line, other, healthy_other = _knob_line(table, knob)
         if len(line) < 2:
             continue
@@ -196,8 +196,44 @@ def robustness_table(sweep_dir: Path) -> str:
         spread = (f"{len(combos)}: {min(combos):+.3g} to {max(combos):+.3g}" if combos else "none (one start each)")
         fine = checks["fine_mesh"]
         fine = "no running stride" if fine is None else fine if isinstance(fine, str) else _number(fine, unit)
-        lines.append(f"| {r['label']} | {_number(r['change'], unit)} | {spread} | {fine} | {checks['perturbed_models']} "
-                     f"| {r['verdict']}: {r['reason']} |")
+        lines.append(f"| {r['label']} | {_number(r['change'], unit)} | {spread} | {fine} | "
+                     f"{_perturbed_cell(checks['perturbed_models'], unit)} | {r['verdict']}: {r['reason']} |")
+    return "\n".join(lines)
+
+
+def _perturbed_cell(changes, unit: str) -> str:
+    """The perturbed models' changes: how many, their range, and any without a running stride."""
+    if isinstance(changes, str) or not changes:
+        return "not run" if isinstance(changes, str) or changes is None else "none solved"
+    solved = [c for c in changes.values() if c is not None]
+    text = f"{len(solved)}: {min(solved):+.3g} to {max(solved):+.3g}" if solved else ""
+    missing = [label for label, c in changes.items() if c is None]
+    return text + (f"; no running stride: {', '.join(missing)}" if missing else "")
+
+
+def causes_table(iliopsoas_sweep: Path, rectus_sweep: Path) -> str:
+    """The two causes of restricted hip extension side by side: each tightness claim's change from
+    the healthy runner to the knobs' far end (the same clinical severity in each test) and verdict."""
+    from sim.apps.claims import STIFFNESS, change_unit
+
+    def rows(sweep: Path) -> dict[str, dict]:
+        return {r["name"]: r for r in json.loads((sweep / "hypotheses.json").read_text())}
+
+    iliopsoas, rectus = rows(iliopsoas_sweep), rows(rectus_sweep)
+    lines = ["| what runners are told | the model's measure | iliopsoas tight: change | verdict | rectus femoris "
+             "tight: change | verdict |", "|---|---|---|---|---|---|"]
+    from sim.apps.claims import CLAIMS
+
+    for claim in (c for c in CLAIMS if c.knob == STIFFNESS):
+        cells = []
+        for source in (iliopsoas, rectus):
+            r = source.get(claim.name, {})
+            if "change" not in r:
+                cells += ["", r.get("verdict", "not in this sweep")]
+                continue
+            ends = f"{r['knob_values'][0]:g} -> {r['knob_values'][-1]:g}"
+            cells += [f"{r['change']:+.3g} {change_unit(r['unit'])} (knob {ends})", f"**{r['verdict']}**"]
+        lines.append(f"| {claim.told} | {claim.label} ({claim.unit}) | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -212,9 +248,10 @@ def replace_block(page: Path, name: str, content: str) -> bool:
 
 
 def regenerate(run: Path | None = None, sweep: Path | None = None, docs: Path = Path("docs"),
-               fine: Path | None = None) -> list[Path]:
-    """Regenerate the tables from ``run`` (validation; ``fine``: the same stride on a finer mesh) and
-    ``sweep`` (study); return the pages written."""
+               fine: Path | None = None, rectus: Path | None = None) -> list[Path]:
+    """Regenerate the tables from ``run`` (validation; ``fine``: the same stride on a finer mesh),
+    ``sweep`` (the iliopsoas study) and ``rectus`` (the rectus femoris study, and the two causes
+    compared); return the pages written."""
     written = []
     fine_run = RunFolder(fine).check() if fine is not None else None
     if run is not None and replace_block(docs / "validation.md", "validation",
@@ -224,4 +261,11 @@ def regenerate(run: Path | None = None, sweep: Path | None = None, docs: Path = 
         written.append(docs / "study.md")
     if sweep is not None:
         replace_block(docs / "study.md", "robustness", robustness_table(Path(sweep)))
+    if rectus is not None:
+        replace_block(docs / "study.md", "rectus", study_table(Path(rectus)))
+        replace_block(docs / "study.md", "rectus-robustness", robustness_table(Path(rectus)))
+        if sweep is not None:
+            replace_block(docs / "study.md", "causes", causes_table(Path(sweep), Path(rectus)))
+        if docs / "study.md" not in written:
+            written.append(docs / "study.md")
     return written

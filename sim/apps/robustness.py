@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.apps.study import STIFFNESS, STRENGTH, _knob_line, _results
+from sim.apps.study import STRENGTH, _knob_line, _results, tightness_knob
 
 
 def _corner_folders(sweep_dir: Path) -> dict[str, Path]:
@@ -22,10 +22,11 @@ def _corner_folders(sweep_dir: Path) -> dict[str, Path]:
     import pandas as pd
 
     table = _results(pd.read_parquet(sweep_dir / "summary.parquet"))
-    lines = {knob: _knob_line(table, knob)[0] for knob in (STIFFNESS, STRENGTH)}
+    tight = tightness_knob(table.columns)
+    lines = {knob: _knob_line(table, knob)[0] for knob in (tight, STRENGTH)}
     if any(len(line) < 2 for line in lines.values()):
         raise ValueError(f"{sweep_dir}: too few converged running strides along a knob to compare its ends")
-    ends = {"healthy": lines[STIFFNESS].iloc[0]} | {knob: line.iloc[-1] for knob, line in lines.items()}
+    ends = {"healthy": lines[tight].iloc[0]} | {knob: line.iloc[-1] for knob, line in lines.items()}
     return {name: sweep_dir / "points" / row["point"] for name, row in ends.items()}
 
 

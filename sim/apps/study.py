@@ -17,8 +17,21 @@ from sim.figures.style import muscle_label
 from sim.io.atomic import atomic_file, write_text
 
 STIFFNESS, STRENGTH = "hip_flexor_stiffness", "glute_strength"
+RECTUS = "rectus_femoris_stiffness"
+#: the two causes of restricted hip extension a sweep can vary against gluteus strength
+TIGHTNESS_KNOBS = (STIFFNESS, RECTUS)
 #: the knobs as people name them (the strength axis is shown in percent)
-AXIS_NAMES = {STIFFNESS: "hip-flexor tightness (knob, 1 = healthy)", STRENGTH: "gluteus maximus strength (%)"}
+AXIS_NAMES = {STIFFNESS: "hip-flexor (iliopsoas) tightness (knob, 1 = healthy)",
+              RECTUS: "rectus femoris tightness (knob, 1 = healthy)", STRENGTH: "gluteus maximus strength (%)"}
+
+
+def tightness_knob(columns) -> str:
+    """The hip-flexor tightness knob a sweep varies, from its table's or grid's column names: the
+    iliopsoas knob where both are columns, else whichever is."""
+    varied = [k for k in TIGHTNESS_KNOBS if k in columns]
+    if not varied:
+        raise ValueError(f"the study needs a sweep over one of {', '.join(TIGHTNESS_KNOBS)} and {STRENGTH}")
+    return varied[0]
 HEATMAPS = [
     ("analysis.ratios.plantar_flexor_share_of_propulsion", "plantar-flexor share of propulsion", 100, "%"),
     ("peak_hip_extension_deg", "peak hip extension", 1, "deg"),
@@ -43,7 +56,8 @@ def _results(everything):
 
 
 def _grid(table, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    pivot = table.pivot_table(index=STRENGTH, columns=STIFFNESS, values=column).sort_index(ascending=False)
+    pivot = table.pivot_table(index=STRENGTH, columns=tightness_knob(table.columns), values=column)
+    pivot = pivot.sort_index(ascending=False)
     return pivot.columns.to_numpy(), pivot.index.to_numpy(), pivot.to_numpy()
 
 
@@ -57,7 +71,7 @@ def heatmaps(sweep_dir: Path, table) -> Path:
         image = ax.imshow(z * factor, cmap="viridis", aspect="auto")
         ax.set_xticks(range(len(x)), [f"{v:g}" for v in x])
         ax.set_yticks(range(len(y)), [f"{100 * v:.0f}" for v in y])
-        ax.set_xlabel(AXIS_NAMES[STIFFNESS])
+        ax.set_xlabel(AXIS_NAMES[tightness_knob(table.columns)])
         ax.set_ylabel(AXIS_NAMES[STRENGTH])
         ax.set_title(title, fontsize=10)
         for (i, j), v in np.ndenumerate(z * factor):
@@ -70,11 +84,12 @@ def heatmaps(sweep_dir: Path, table) -> Path:
 
 
 def line_plots(sweep_dir: Path, table) -> Path:
+    tight = tightness_knob(table.columns)
     fig, axes = plt.subplots(2, len(HEATMAPS), figsize=(4 * len(HEATMAPS), 6.5), dpi=110, sharex="row")
     for col, (column, title, factor, unit) in enumerate(HEATMAPS):
         if column not in table:
             continue
-        for row, (knob, other) in enumerate(((STIFFNESS, STRENGTH), (STRENGTH, STIFFNESS))):
+        for row, (knob, other) in enumerate(((tight, STRENGTH), (STRENGTH, tight))):
             ax = axes[row, col]
             for value, group in table.groupby(other):
                 group = group.sort_values(knob)
@@ -89,8 +104,9 @@ def line_plots(sweep_dir: Path, table) -> Path:
 
 
 def _corner_runs(sweep_dir: Path, table) -> tuple[Path, Path]:
-    healthy = table.loc[(table[STIFFNESS] - 1).abs().add((table[STRENGTH] - 1).abs()).idxmin()]
-    worst = table.loc[(table[STIFFNESS] - table[STRENGTH]).idxmax()]
+    tight = tightness_knob(table.columns)
+    healthy = table.loc[(table[tight] - 1).abs().add((table[STRENGTH] - 1).abs()).idxmin()]
+    worst = table.loc[(table[tight] - table[STRENGTH]).idxmax()]
     return sweep_dir / "points" / healthy["point"], sweep_dir / "points" / worst["point"]
 
 
@@ -133,9 +149,9 @@ def power_and_contributions(sweep_dir: Path, table) -> Path:
 def _knob_line(table, knob: str):
     """Points along ``knob`` with the other knob healthy, ordered from healthy to the far end
     (stiffness rising, strength falling); also the other knob's name and healthy value."""
-    other = STRENGTH if knob == STIFFNESS else STIFFNESS
+    other = STRENGTH if knob != STRENGTH else tightness_knob(table.columns)
     healthy_other = table[other].max() if other == STRENGTH else table[other].min()
-    line = table[np.isclose(table[other], healthy_other)].sort_values(knob, ascending=knob == STIFFNESS)
+    line = table[np.isclose(table[other], healthy_other)].sort_values(knob, ascending=knob != STRENGTH)
     return line, other, healthy_other
 
 
@@ -177,7 +193,7 @@ STRIDE_DESCRIPTORS = [("cadence_steps_per_min", "cadence (steps/min)", "{:.0f}")
 def knob_lines(table) -> list[str]:
     """One line per knob and descriptor: the values along that knob with the other knob healthy."""
     lines = []
-    for knob in (STIFFNESS, STRENGTH):
+    for knob in (tightness_knob(table.columns), STRENGTH):
         line, other, healthy_other = _knob_line(table, knob)
         if len(line) < 2:
             continue
@@ -237,8 +253,9 @@ def write_study(sweep_dir: str | Path) -> list[Path]:
     sweep_dir = Path(sweep_dir)
     everything = pd.read_parquet(sweep_dir / "summary.parquet")
     table = _results(everything)
-    if STIFFNESS not in table or STRENGTH not in table or len(table) < 2:
-        raise ValueError(f"{sweep_dir}: the study needs a sweep over {STIFFNESS} and {STRENGTH} with converged points")
+    if not any(k in table for k in TIGHTNESS_KNOBS) or STRENGTH not in table or len(table) < 2:
+        raise ValueError(f"{sweep_dir}: the study needs a sweep over {' or '.join(TIGHTNESS_KNOBS)} and {STRENGTH} "
+                         "with converged points")
     paths = [heatmaps(sweep_dir, table), line_plots(sweep_dir, table), power_and_contributions(sweep_dir, table)]
     from sim.apps.claim_figures import family_figures
     from sim.apps.claim_study import HYPOTHESES_FILE, evaluate

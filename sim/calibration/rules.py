@@ -22,7 +22,9 @@ simulated modified Thomas test in its clinical posture reading the healthy athle
 -11.9 deg, Harvey 1998, Br J Sports Med 32:68, 117 athletes, SD 9 deg). The
 ``hip_flexor_stiffness`` knob shortens both muscle-tendon units (a contracture), linearly, so
 that knob 4 (:data:`RULE_KNOB`) sits :data:`TIGHTEST_SD` standard deviations tighter than the
-healthy mean (+15.1 deg).
+healthy mean (+15.1 deg). The ``rectus_femoris_stiffness`` knob shortens the rectus femoris the
+same way, read at the knee of the same test: knob 4 holds the hanging knee three SDs of healthy
+adults' knee angle (9.2 deg; Kim & Ha 2015) straighter than the healthy model does.
 
 Passive fibre stiffness by another rule: one passive fibre strain for all leg muscles (the
 iliopsoas excepted: it keeps the De Groote-Fregly default, its tightness is the contracture
@@ -55,6 +57,8 @@ HEALTHY_THOMAS_DEG, THOMAS_SD_DEG = -11.9, 9.0
 #: the hip_flexor_stiffness knob at RULE_KNOB sits this many SDs tighter than the healthy mean; the knob
 #: reaches beyond it (to 5) and below 1 (looser hip flexors) with the same length per unit
 TIGHTEST_SD, RULE_KNOB = 3.0, 4.0
+#: the spread (SD, deg) of the modified Thomas test's knee flexion angle among healthy adults (Kim & Ha 2015)
+THOMAS_KNEE_SD_DEG = 9.2
 RUNNING_RANGE_DEG = {"hip_flexion": (-30.0, 60.0), "knee_angle": (0.0, 120.0), "ankle_angle": (-30.0, 25.0),
                      "lumbar_extension": (-20.0, 20.0)}
 GRID_POINTS = 7
@@ -102,10 +106,10 @@ def _length_rule_slack_lengths(spec: ModelSpec) -> dict[str, float]:
     return out
 
 
-def with_contracture_per_unit(spec: ModelSpec, per_unit: float) -> ModelSpec:
-    """``spec`` with the hip_flexor_stiffness knob shortening the iliopsoas by ``per_unit`` m per unit."""
-    knob = spec.knobs["hip_flexor_stiffness"].model_copy(update={"tendon_shortening_per_unit": per_unit})
-    return spec.model_copy(update={"knobs": {**spec.knobs, "hip_flexor_stiffness": knob}})
+def with_contracture_per_unit(spec: ModelSpec, per_unit: float, knob: str = "hip_flexor_stiffness") -> ModelSpec:
+    """``spec`` with the contracture knob ``knob`` shortening its muscles by ``per_unit`` m per unit."""
+    changed = spec.knobs[knob].model_copy(update={"tendon_shortening_per_unit": per_unit})
+    return spec.model_copy(update={"knobs": {**spec.knobs, knob: changed}})
 
 
 def rule_iliopsoas_contracture(spec: ModelSpec) -> float:
@@ -118,6 +122,21 @@ def rule_iliopsoas_contracture(spec: ModelSpec) -> float:
     tightest = HEALTHY_THOMAS_DEG + TIGHTEST_SD * THOMAS_SD_DEG
     return brentq(lambda u: thomas_test(with_contracture_per_unit(spec, u), RULE_KNOB).thomas_angle_deg - tightest,
                   0.0, 0.02, xtol=1e-8)
+
+
+def rule_rectus_femoris_contracture(spec: ModelSpec) -> float:
+    """The rectus_femoris_stiffness knob's shortening per unit (m): knob :data:`RULE_KNOB` holds the
+    hanging knee of the simulated modified Thomas test :data:`TIGHTEST_SD` SDs
+    (:data:`THOMAS_KNEE_SD_DEG`) straighter than the healthy model does."""
+    from scipy.optimize import brentq
+
+    from sim.calibration.thomas import thomas_knee_test
+
+    knob = "rectus_femoris_stiffness"
+    healthy = thomas_knee_test(spec, {knob: 1.0}).knee_flexion_deg
+    tightest = healthy - TIGHTEST_SD * THOMAS_KNEE_SD_DEG
+    return brentq(lambda u: thomas_knee_test(with_contracture_per_unit(spec, u, knob), {knob: RULE_KNOB})
+                  .knee_flexion_deg - tightest, 0.0, 0.05, xtol=1e-8)
 
 
 def rule_tendon_slack_lengths(spec: ModelSpec) -> dict[str, float]:
@@ -212,6 +231,7 @@ def main() -> None:
     print(f"torso centre of mass x = {rule_torso_com_offset(spec):.4f} m (pelvis and torso "
           f"{100 * HAT_COM_BEHIND_HIP:.1f} cm behind the hips standing)")
     print(f"hip_flexor_stiffness tendon_shortening_per_unit = {rule_iliopsoas_contracture(spec):.5f}")
+    print(f"rectus_femoris_stiffness tendon_shortening_per_unit = {rule_rectus_femoris_contracture(spec):.5f}")
     print(f"leg muscles: passive_fiber_strain_at_one_norm_force = {rule_passive_fiber_strain(spec)}")
     from sim.calibration.passive_ankle import whole_ankle_fit
 

@@ -10,13 +10,19 @@ gravitational moment of the hanging leg. The reported Thomas angle is the thigh'
 the table at rest (pelvic tilt + hip angle), as Harvey (1998) read it: negative = thigh below
 the table (normal), positive = thigh stays above the table (a positive test: hip-flexor
 tightness).
+
+The same test reads the rectus femoris at the knee (:func:`thomas_knee_test`): with both the hip
+and the knee of the hanging leg free, the leg comes to rest where the passive moments balance the
+leg's weight at both joints; a tight two-joint hip flexor holds the knee straighter (a smaller
+knee flexion angle), which clinicians read as a short rectus femoris.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scipy.optimize import brentq
+import numpy as np
+from scipy.optimize import brentq, root
 
 from sim.model.geometry import FLOAT_OPS, body_poses, tree_order
 from sim.model.spec import COORDINATES, ModelSpec, ModelSpecError
@@ -88,3 +94,62 @@ def thomas_test(spec: ModelSpec, hip_flexor_stiffness: float, glute_strength: fl
         raise RuntimeError(f"no resting angle between {lo} and {hi} deg for stiffness {hip_flexor_stiffness}")
     angle = brentq(balance, lo, hi, xtol=1e-6)
     return ThomasResult(hip_flexor_stiffness, angle + tilt, passive_hip_moment(angle), knee, tilt, angle)
+
+
+@dataclass(frozen=True)
+class ThomasKneeResult:
+    knobs: dict[str, float]
+    knee_flexion_deg: float  # the hanging knee at rest; smaller = a tighter rectus femoris
+    thomas_angle_deg: float  # thigh to table at rest with the knee free
+    hip_flexion_deg: float
+    pelvic_tilt_deg: float
+
+
+def _gravity_forces(spec: ModelSpec, q: np.ndarray, coordinates: tuple[str, ...], step: float = 1e-6) -> list[float]:
+    """Generalized forces of gravity on ``coordinates`` for the body lying supine (gravity along the
+    ground's -x): minus the derivative of the potential energy, by central differences."""
+    bodies = spec.bodies_expanded()
+    g = abs(spec.gravity)
+
+    def potential(values: np.ndarray) -> float:
+        poses = body_poses(spec, dict(zip(COORDINATES, map(float, values), strict=True)))
+        return sum(spec.body_mass(b.name) * g * poses[b.name].point(b.com, FLOAT_OPS)[0] for b in bodies)
+
+    out = []
+    for name in coordinates:
+        up, down = q.copy(), q.copy()
+        index = COORDINATES.index(name)
+        up[index] += step
+        down[index] -= step
+        out.append(-(potential(up) - potential(down)) / (2 * step))
+    return out
+
+
+def thomas_knee_test(spec: ModelSpec, knobs: dict[str, float] | None = None,
+                     pelvic_tilt_deg: float | None = None) -> ThomasKneeResult:
+    """The modified Thomas test read at the knee: the hanging right leg's hip and knee both at rest,
+    relaxed, in the clinical pelvic tilt (``spec.thomas_test`` unless given)."""
+    posture = spec.thomas_test
+    if posture is None and pelvic_tilt_deg is None:
+        raise ModelSpecError(f"model '{spec.name}' has no [thomas_test] posture: give pelvic_tilt_deg")
+    tilt = posture.pelvic_tilt_deg if pelvic_tilt_deg is None else pelvic_tilt_deg
+    from sim.calibration.passive_hip import PassiveHip
+
+    passive = PassiveHip(spec)
+    knobs = dict(knobs or {})
+    joints = ("hip_flexion_r", "knee_angle_r")
+
+    def balance(angles_deg: np.ndarray) -> list[float]:
+        q = passive.posture(angles_deg[0], angles_deg[1], tilt)
+        gravity = _gravity_forces(spec, q, joints)
+        return [passive.moments(q, knobs, coordinate=c)["total"] + g for c, g in zip(joints, gravity, strict=True)]
+
+    # start from the hip's own reading with the knee at the clinical posture's angle
+    start_knee = posture.knee_flexion_deg if posture is not None else 50.0
+    start_hip = thomas_test(spec, knobs.get("hip_flexor_stiffness", 1.0), pelvic_tilt_deg=tilt,
+                            knee_flexion_deg=start_knee).hip_flexion_deg
+    solution = root(balance, [start_hip, start_knee], tol=1e-10)
+    hip, knee = map(float, solution.x)
+    if not solution.success or max(abs(r) for r in balance(solution.x)) > 1e-6:
+        raise RuntimeError(f"the hanging leg found no rest with knobs {knobs}: {solution.message}")
+    return ThomasKneeResult(knobs, knee, hip + tilt, hip, tilt)

@@ -63,15 +63,25 @@ def model_verify(
 @model_app.command("thomas")
 def model_thomas(
     stiffness: Annotated[list[float], typer.Argument(help="hip_flexor_stiffness values")] = None,
+    rectus: Annotated[list[float], typer.Option(help="rectus_femoris_stiffness values: the test read at the "
+                                                     "knee (repeat the option for several)")] = None,
     model: ModelFile = None,
 ) -> None:
-    """Simulated modified Thomas test (clinical posture) for hip-flexor stiffness values."""
-    from sim.calibration.thomas import thomas_test
+    """Simulated modified Thomas test (clinical posture) for hip-flexor and rectus femoris knob values."""
+    from sim.calibration.thomas import thomas_knee_test, thomas_test
     from sim.model.knobs import validate_knobs
     from sim.model.spec import ModelSpecError
 
     spec = load_model(model)
-    for k in stiffness or [1.0, 2.0, 3.0, 4.0]:
+    for r in rectus or []:
+        try:
+            validate_knobs(spec, {"rectus_femoris_stiffness": r})
+        except ModelSpecError as exc:
+            fail(str(exc))
+        knee = thomas_knee_test(spec, {"rectus_femoris_stiffness": r})
+        print(f"rectus_femoris_stiffness {r:.2f}: the hanging knee rests at {knee.knee_flexion_deg:.1f} deg of "
+              f"flexion (thigh {knee.thomas_angle_deg:+.1f} deg to the table)")
+    for k in stiffness or ([] if rectus else [1.0, 2.0, 3.0, 4.0]):
         try:
             validate_knobs(spec, {"hip_flexor_stiffness": k})
         except ModelSpecError as exc:

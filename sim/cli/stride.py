@@ -239,7 +239,8 @@ def sweep(
               "replaced a point's stride by a cheaper one"
               + (" (interrupted: re-run to go on)" if counts["polish_interrupted"] else ""))
     print(f"wrote {out}/ (points/, summary.parquet, summary.csv, timeseries.nc)")
-    if {"hip_flexor_stiffness", "glute_strength"} <= set(config.grid):
+    if "glute_strength" in config.grid and any(k in config.grid for k in ("hip_flexor_stiffness",
+                                                                         "rectus_femoris_stiffness")):
         _study(out)
 
 
@@ -266,20 +267,23 @@ def docs(
     run: Annotated[Path | None, typer.Argument(help="Run folder of the baseline (for docs/validation.md).")] = None,
     sweep: Annotated[Path | None, typer.Option(help="Finished hip-extension sweep (for docs/study.md).")] = None,
     fine: Annotated[Path | None, typer.Option(help="The baseline solved on a finer mesh (a second column).")] = None,
+    rectus: Annotated[Path | None, typer.Option(help="Finished rectus femoris sweep (docs/study.md; with --sweep, "
+                                                     "the two causes compared).")] = None,
     docs_dir: Annotated[Path, typer.Option("--docs", help="The docs folder.")] = Path("docs"),
 ) -> None:
     """Regenerate the generated tables of docs/validation.md and docs/study.md from results."""
     from sim.apps.docs import regenerate
     from sim.results.runfolder import NotARunFolder
 
-    if run is None and sweep is None:
-        fail("give a run folder (validation) and/or --sweep DIR (study)")
-    if sweep is not None and not (sweep / "hypotheses.json").is_file():
-        fail(f"{sweep} is not a finished hip-extension sweep (no hypotheses.json): run `stridesim sweep` first")
+    if run is None and sweep is None and rectus is None:
+        fail("give a run folder (validation) and/or --sweep DIR / --rectus DIR (study)")
+    for given in (sweep, rectus):
+        if given is not None and not (given / "hypotheses.json").is_file():
+            fail(f"{given} is not a finished study sweep (no hypotheses.json): run `stridesim sweep` first")
     if not docs_dir.is_dir():
         fail(f"{docs_dir} is not a folder (run from the repository root or give --docs)")
     try:
-        written = regenerate(run, sweep, docs_dir, fine)
+        written = regenerate(run, sweep, docs_dir, fine, rectus)
     except (NotARunFolder, OSError, ValueError, KeyError) as exc:
         fail(f"cannot read the results: {exc}")
     for page in written:
