@@ -222,6 +222,13 @@ def test_the_two_causes_are_compared_claim_by_claim(tmp_path):
     assert ("| less hip extension before the foot leaves the ground | hip extension at toe-off (deg) | -4.4 deg (knob "
             "1 -> 4) | **supported** | +0.9 deg (knob 1 -> 4) | **contradicted** |") in text
     assert "| shorter strides at a given pace | stride length (m) |  | not in this sweep |  | not in this sweep |" in text
+    from sim.apps.claim_figures import causes_figures
+
+    by_cause = {cause: json.loads((tmp_path / name / "hypotheses.json").read_text())
+                for cause, name in (("iliopsoas", "iliopsoas"), ("rectus femoris", "rectus"))}
+    figures = causes_figures(by_cause, tmp_path)
+    assert [f.name for f in figures] == ["study_causes_hip_extension_and_stride.png"]
+    assert figures[0].stat().st_size > 10_000
 
 
 def replace_knob(claim, knob):

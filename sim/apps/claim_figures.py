@@ -52,3 +52,45 @@ def family_figures(rows: list[dict], sweep_dir: Path) -> list[Path]:
     """``claims_<family>.png`` in ``sweep_dir`` for every family of claims with numbers."""
     families = list(dict.fromkeys(r["family"] for r in rows if "values" in r))
     return [family_figure(rows, f, sweep_dir / f"claims_{f.replace(' ', '_')}.png") for f in families]
+
+
+#: the two causes' lines in the comparison figures
+CAUSE_STYLES = {"iliopsoas": ("#1f77b4", "o-"), "rectus femoris": ("#d95f02", "s--")}
+
+
+def causes_figure(by_cause: dict[str, list[dict]], family: str, path: Path) -> Path:
+    """One family's tightness claims along both causes' knobs (the same clinical severity at each
+    knob value), each cause's verdict in the legend."""
+    names = [r["name"] for r in next(iter(by_cause.values())) if r.get("family") == family and "values" in r]
+    columns = min(len(names), 3) or 1
+    lines = (len(names) + columns - 1) // columns or 1
+    fig, axes = plt.subplots(lines, columns, figsize=(max(4.6 * columns, 8.0), 3.6 * lines), dpi=110, squeeze=False)
+    for ax in axes.ravel()[len(names):]:
+        ax.set_axis_off()
+    for ax, name in zip(axes.ravel(), names, strict=False):
+        for cause, rows in by_cause.items():
+            row = next((r for r in rows if r["name"] == name and "values" in r), None)
+            if row is None:
+                continue
+            colour, style = CAUSE_STYLES.get(cause, ("black", "o-"))
+            ax.plot(row["knob_values"], row["values"], style, color=colour, label=f"{cause}: {row['verdict']}")
+        claimed = "rises" if row["expected"] > 0 else "falls"
+        ax.set_title(f"{row['label']}\nclaimed: {claimed}", fontsize=9)
+        ax.set_xlabel("tightness knob (1 healthy; k - 1 SD tighter in the Thomas test)", fontsize=8)
+        ax.set_ylabel(row["unit"], fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.legend(fontsize=7)
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"two causes of restricted hip extension: {family} (glute strength 100 %)", fontsize=11)
+    fig.tight_layout()
+    with atomic_file(path) as tmp:
+        fig.savefig(tmp, format="png")
+    plt.close(fig)
+    return path
+
+
+def causes_figures(by_cause: dict[str, list[dict]], out_dir: Path, prefix: str = "study_causes_") -> list[Path]:
+    """``<prefix><family>.png`` for every family of tightness claims both causes have numbers for."""
+    first = next(iter(by_cause.values()))
+    families = list(dict.fromkeys(r["family"] for r in first if "values" in r and r["knob"] != "glute_strength"))
+    return [causes_figure(by_cause, f, out_dir / f"{prefix}{f.replace(' ', '_')}.png") for f in families]

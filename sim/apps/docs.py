@@ -266,6 +266,11 @@ def regenerate(run: Path | None = None, sweep: Path | None = None, docs: Path = 
         replace_block(docs / "study.md", "rectus-robustness", robustness_table(Path(rectus)))
         if sweep is not None:
             replace_block(docs / "study.md", "causes", causes_table(Path(sweep), Path(rectus)))
+            from sim.apps.claim_figures import causes_figures
+
+            by_cause = {cause: json.loads((Path(folder) / "hypotheses.json").read_text())
+                        for cause, folder in (("iliopsoas", sweep), ("rectus femoris", rectus))}
+            written += causes_figures(by_cause, docs)
         if docs / "study.md" not in written:
             written.append(docs / "study.md")
     return written
