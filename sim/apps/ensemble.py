@@ -26,8 +26,9 @@ def ensemble_dir(sweep_dir: Path) -> Path:
 
 def solve_ensemble(sweep_dir: Path, uncertainty_file: Path | None = None,
                    log=print) -> dict[str, dict[str, bool]]:
-    """Each corner on each perturbed model (one start from the sweep's stride) unless solved
-    before; for each perturbed model, whether each corner is a result."""
+    """Each corner on each perturbed model unless solved before: one start from the sweep's stride,
+    then (if that fails) from the perturbed model's healthy stride and from the measured running;
+    for each perturbed model, whether each corner is a result."""
     from sim.model.uncertainty import UNCERTAINTY_FILE, load_perturbations, perturbation_label, perturbed_spec
     from sim.results.runfolder import RunFolder
     from sim.run.config import RunConfig
@@ -42,23 +43,32 @@ def solve_ensemble(sweep_dir: Path, uncertainty_file: Path | None = None,
         label = perturbation_label(name, factor)
         problem = None
         out[label] = {}
+        healthy_target = ensemble_dir(sweep_dir) / label / corners["healthy"].name
         for corner, folder in corners.items():
             target = ensemble_dir(sweep_dir) / label / folder.name
-            if not RunFolder(target).holds_result():
+            # the sweep's own stride first; if that start fails, the perturbed model's healthy
+            # stride, then the measured running (as a sweep retries a failed point)
+            guesses = [str(folder)] + ([str(healthy_target)] if corner != "healthy" else []) + ["data"]
+            for guess in guesses:
+                if RunFolder(target).holds_result():
+                    break
+                if guess == str(healthy_target) and not RunFolder(healthy_target).holds_result():
+                    continue
                 point = RunFolder(folder)
                 config = RunConfig.model_validate(point.config() | {
-                    "starts": 1, "guess": str(folder), "name": f"ensemble/{label}/{folder.name}"})
+                    "starts": 1, "guess": guess, "name": f"ensemble/{label}/{folder.name}"})
                 if problem is None:  # one problem per perturbed model: the corners differ only in their knobs
                     spec = perturbed_spec(point.spec(), perturbation, factor)
                     problem = StrideProblem(spec, n_intervals=config.n_intervals, symmetric=config.symmetric)
-                log(f"[{k}/{len(models)}] {label}: solving {corner} ({folder.name})")
+                log(f"[{k}/{len(models)}] {label}: solving {corner} ({folder.name}) from {guess}")
                 status = run_stride(config, target, problem=problem, check_residuals=False, log=lambda m: None,
                                     overwrite=True)
                 log(f"  {status['ipopt_status']}, {status['gait']['label']}")
                 written = Path(status.get("written_to", target))
                 write_json(written / PERTURBATION_FILE, {"name": name, "factor": factor, "acts_on": perturbation.acts_on,
                                                          "description": perturbation.description,
-                                                         "source": perturbation.source, "from_point": str(folder)})
+                                                         "source": perturbation.source, "from_point": str(folder),
+                                                         "guess": guess})
             out[label][corner] = RunFolder(target).holds_result()
     return out
 
