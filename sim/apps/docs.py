@@ -144,9 +144,10 @@ def _number(value, unit: str) -> str:
     return f"{value:+.3g} {change_unit(unit)}"
 
 
-def study_table(sweep_dir: Path) -> str:
-    """Every claim with its numbers and verdict, the claims' definitions and evidence, and what
-    changed along each knob (``hypotheses.json``, ``summary.parquet``)."""
+def study_table(sweep_dir: Path, definitions: bool = True) -> str:
+    """Every claim with its numbers and verdict, the claims' definitions and evidence (unless
+    ``definitions`` is False: a second sweep of the same claims), and what changed along each knob
+    (``hypotheses.json``, ``summary.parquet``)."""
     import pandas as pd
 
     from sim.apps.study import STRENGTH, STRIDE_DESCRIPTORS, _knob_line, _results, tightness_knob
@@ -165,9 +166,10 @@ def study_table(sweep_dir: Path) -> str:
         family = "; across a change of stride family" if r.get("family_changes") else ""
         lines.append(f"| {r['told']} | {r['label']} ({r['unit']}) | {ends} | {_number(r['change'], r['unit'])}{family} | "
                      f"{r['steps_in_claimed_direction']} | {r['resolution']:.2g} | **{r['verdict']}** |")
-    lines += ["", "Definitions (the quantity, over which part of the cycle, and why it is the claim), and what "
-              "measurements say:", ""]
-    for r in rows:
+    if definitions:
+        lines += ["", "Definitions (the quantity, over which part of the cycle, and why it is the claim), and what "
+                  "measurements say:", ""]
+    for r in rows if definitions else []:
         evidence = f" Measured: {r['evidence']}." if r.get("evidence") else ""
         lines.append(f"- **{r['label']}** (`{r['name']}`): {r['definition']}.{evidence}")
     for knob in (tightness_knob(table.columns), STRENGTH):
@@ -262,7 +264,7 @@ def regenerate(run: Path | None = None, sweep: Path | None = None, docs: Path = 
     if sweep is not None:
         replace_block(docs / "study.md", "robustness", robustness_table(Path(sweep)))
     if rectus is not None:
-        replace_block(docs / "study.md", "rectus", study_table(Path(rectus)))
+        replace_block(docs / "study.md", "rectus", study_table(Path(rectus), definitions=False))
         replace_block(docs / "study.md", "rectus-robustness", robustness_table(Path(rectus)))
         if sweep is not None:
             replace_block(docs / "study.md", "causes", causes_table(Path(sweep), Path(rectus)))

@@ -177,6 +177,8 @@ STRIDE_DESCRIPTORS = [("cadence_steps_per_min", "cadence (steps/min)", "{:.0f}")
                        "toe-off at 36)", "{:.0f}"),
                       ("analysis.passive.peak_passive_force_per_max_isometric.iliacus_r",
                        "iliacus peak passive force (x its maximal isometric force)", "{:.1f}"),
+                      ("analysis.passive.peak_passive_force_per_max_isometric.rect_fem_r",
+                       "rectus femoris peak passive force (x its maximal isometric force)", "{:.2f}"),
                       ("analysis.passive.passive_share_of_muscle_positive_work",
                        "passive fibre recoil (share of muscle positive work)", "{:.0%}"),
                       # what the knee and the trunk do: weaker hip extensors go with a more upright
