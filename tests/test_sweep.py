@@ -347,3 +347,9 @@ def test_perturbed_models_solve_the_claims_corners_once_and_enter_every_claims_c
     after = {f.name: (f / "status.json").stat().st_mtime_ns for f in folders if (f / "status.json").exists()}
     assert {k: v for k, v in after.items() if RunFolder(folders[0].parent / k).holds_result()} == {
         k: v for k, v in before.items() if RunFolder(folders[0].parent / k).holds_result()}
+    # the same name and factor for another perturbation (an edited file): its strides are not reused
+    uncertainty.write_text(uncertainty.read_text().replace('acts_on = "contact_stiffness"',
+                                                           'acts_on = "hip_capsule_moment"'))
+    solve_ensemble(out, uncertainty, log=lambda m: None)
+    again = {f.name: (f / "status.json").stat().st_mtime_ns for f in folders if (f / "status.json").exists()}
+    assert all(again[k] != before[k] for k in before)

@@ -46,19 +46,21 @@ def solve_ensemble(sweep_dir: Path, uncertainty_file: Path | None = None,
         healthy_target = ensemble_dir(sweep_dir) / label / corners["healthy"].name
         for corner, folder in corners.items():
             target = ensemble_dir(sweep_dir) / label / folder.name
+            point = RunFolder(folder)
+            spec = perturbed_spec(point.spec(), perturbation, factor)
+
+
             # the sweep's own stride first; if that start fails, the perturbed model's healthy
             # stride, then the measured running (as a sweep retries a failed point)
             guesses = [str(folder)] + ([str(healthy_target)] if corner != "healthy" else []) + ["data"]
             for guess in guesses:
-                if RunFolder(target).holds_result():
+                if _solved(target, spec):
                     break
                 if guess == str(healthy_target) and not RunFolder(healthy_target).holds_result():
                     continue
-                point = RunFolder(folder)
                 config = RunConfig.model_validate(point.config() | {
                     "starts": 1, "guess": guess, "name": f"ensemble/{label}/{folder.name}"})
                 if problem is None:  # one problem per perturbed model: the corners differ only in their knobs
-                    spec = perturbed_spec(point.spec(), perturbation, factor)
                     problem = StrideProblem(spec, n_intervals=config.n_intervals, symmetric=config.symmetric)
                 log(f"[{k}/{len(models)}] {label}: solving {corner} ({folder.name}) from {guess}")
                 status = run_stride(config, target, problem=problem, check_residuals=False, log=lambda m: None,
@@ -69,8 +71,16 @@ def solve_ensemble(sweep_dir: Path, uncertainty_file: Path | None = None,
                                                          "description": perturbation.description,
                                                          "source": perturbation.source, "from_point": str(folder),
                                                          "guess": guess})
-            out[label][corner] = RunFolder(target).holds_result()
+            out[label][corner] = _solved(target, spec)
     return out
+
+
+def _solved(target: Path, spec) -> bool:
+    """True if ``target`` holds a result of this very perturbed model (not of an edited file's)."""
+    from sim.results.runfolder import RunFolder
+
+    run = RunFolder(target)
+    return run.holds_result() and run.spec().fingerprint() == spec.fingerprint()
 
 
 def perturbed_models(sweep_dir: Path) -> list[Path]:
