@@ -18,16 +18,33 @@ KNOB_LABELS = {"hip_flexor_stiffness": "hip-flexor tightness (knob; 1 healthy)",
                "glute_strength": "gluteus maximus strength (%)"}
 
 
+def _panels(count: int, panel_height: float):
+    """A figure with ``count`` panels, three to a row (unused ones hidden), and those panels."""
+    columns = min(count, 3) or 1
+    lines = (count + columns - 1) // columns or 1
+    fig, axes = plt.subplots(lines, columns, figsize=(max(4.6 * columns, 8.0), panel_height * lines), dpi=110,
+                             squeeze=False)
+    for ax in axes.ravel()[count:]:
+        ax.set_axis_off()
+    return fig, axes.ravel()[:count]
+
+
+def _finish(fig, title: str, path: Path) -> Path:
+    """Title, lay out, write atomically and close."""
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    with atomic_file(path) as tmp:
+        fig.savefig(tmp, format="png")
+    plt.close(fig)
+    return path
+
+
 def family_figure(rows: list[dict], family: str, path: Path) -> Path:
     """Panels of one family's claims: the kept strides' values along the knob (healthy first),
     an arrow for the claimed direction, the verdict in the title."""
     mine = [r for r in rows if r.get("family") == family and "values" in r]
-    columns = min(len(mine), 3) or 1
-    lines = (len(mine) + columns - 1) // columns or 1
-    fig, axes = plt.subplots(lines, columns, figsize=(max(4.6 * columns, 8.0), 3.4 * lines), dpi=110, squeeze=False)
-    for ax in axes.ravel()[len(mine):]:
-        ax.set_axis_off()
-    for ax, row in zip(axes.ravel(), mine, strict=False):
+    fig, axes = _panels(len(mine), 3.4)
+    for ax, row in zip(axes, mine, strict=True):
         strength = row["knob"] == "glute_strength"
         x = [100 * v if strength else v for v in row["knob_values"]]
         ax.plot(x, row["values"], "o-", color="#1f77b4")
@@ -40,12 +57,7 @@ def family_figure(rows: list[dict], family: str, path: Path) -> Path:
         ax.set_ylabel(row["unit"], fontsize=8)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
-    fig.suptitle(f"claims: {family} (healthy runner on the left; other knob healthy)", fontsize=11)
-    fig.tight_layout()
-    with atomic_file(path) as tmp:
-        fig.savefig(tmp, format="png")
-    plt.close(fig)
-    return path
+    return _finish(fig, f"claims: {family} (healthy runner on the left; other knob healthy)", path)
 
 
 def family_figures(rows: list[dict], sweep_dir: Path) -> list[Path]:
@@ -61,19 +73,14 @@ CAUSE_STYLES = {"iliopsoas": ("#1f77b4", "o-"), "rectus femoris": ("#d95f02", "s
 def causes_figure(by_cause: dict[str, list[dict]], family: str, path: Path) -> Path:
     """One family's tightness claims along both causes' knobs (the same clinical severity at each
     knob value), each cause's verdict in the legend."""
-    names = [r["name"] for r in next(iter(by_cause.values())) if r.get("family") == family and "values" in r]
-    columns = min(len(names), 3) or 1
-    lines = (len(names) + columns - 1) // columns or 1
-    fig, axes = plt.subplots(lines, columns, figsize=(max(4.6 * columns, 8.0), 3.6 * lines), dpi=110, squeeze=False)
-    for ax in axes.ravel()[len(names):]:
-        ax.set_axis_off()
-    for ax, name in zip(axes.ravel(), names, strict=False):
+    first = [r for r in next(iter(by_cause.values())) if r.get("family") == family and "values" in r]
+    fig, axes = _panels(len(first), 3.6)
+    for ax, row in zip(axes, first, strict=True):
         for cause, rows in by_cause.items():
-            row = next((r for r in rows if r["name"] == name and "values" in r), None)
-            if row is None:
-                continue
-            colour, style = CAUSE_STYLES.get(cause, ("black", "o-"))
-            ax.plot(row["knob_values"], row["values"], style, color=colour, label=f"{cause}: {row['verdict']}")
+            line = next((r for r in rows if r["name"] == row["name"] and "values" in r), None)
+            if line is not None:
+                colour, style = CAUSE_STYLES.get(cause, ("black", "o-"))
+                ax.plot(line["knob_values"], line["values"], style, color=colour, label=f"{cause}: {line['verdict']}")
         claimed = "rises" if row["expected"] > 0 else "falls"
         ax.set_title(f"{row['label']}\nclaimed: {claimed}", fontsize=9)
         ax.set_xlabel("tightness knob (1 healthy; k - 1 SD tighter in the Thomas test)", fontsize=8)
@@ -81,12 +88,7 @@ def causes_figure(by_cause: dict[str, list[dict]], family: str, path: Path) -> P
         ax.tick_params(labelsize=8)
         ax.legend(fontsize=7)
         ax.grid(alpha=0.3)
-    fig.suptitle(f"two causes of restricted hip extension: {family} (glute strength 100 %)", fontsize=11)
-    fig.tight_layout()
-    with atomic_file(path) as tmp:
-        fig.savefig(tmp, format="png")
-    plt.close(fig)
-    return path
+    return _finish(fig, f"two causes of restricted hip extension: {family} (glute strength 100 %)", path)
 
 
 def causes_figures(by_cause: dict[str, list[dict]], out_dir: Path, prefix: str = "study_causes_") -> list[Path]:

@@ -216,7 +216,7 @@ def _perturbed_cell(changes, unit: str) -> str:
 def causes_table(iliopsoas_sweep: Path, rectus_sweep: Path) -> str:
     """The two causes of restricted hip extension side by side: each tightness claim's change from
     the healthy runner to the knobs' far end (the same clinical severity in each test) and verdict."""
-    from sim.apps.claims import STIFFNESS, change_unit
+    from sim.apps.claims import CLAIMS, STIFFNESS, change_unit
 
     def rows(sweep: Path) -> dict[str, dict]:
         return {r["name"]: r for r in json.loads((sweep / "hypotheses.json").read_text())}
@@ -224,8 +224,6 @@ def causes_table(iliopsoas_sweep: Path, rectus_sweep: Path) -> str:
     iliopsoas, rectus = rows(iliopsoas_sweep), rows(rectus_sweep)
     lines = ["| what runners are told | the model's measure | iliopsoas tight: change | verdict | rectus femoris "
              "tight: change | verdict |", "|---|---|---|---|---|---|"]
-    from sim.apps.claims import CLAIMS
-
     for claim in (c for c in CLAIMS if c.knob == STIFFNESS):
         cells = []
         for source in (iliopsoas, rectus):
