@@ -23,6 +23,20 @@ GOAL_WALL_S = 240.0
 EXPERIMENT = Path(__file__).resolve().parent.parent / "experiments" / "hip_extension.toml"
 
 
+def _progress(event: dict) -> None:
+    """One line per solved point and per polish solve, with the time since the start."""
+    r = event.get("result", {})
+    if event["event"] == "point":
+        print(f"[{event['done']}/{event['total']}] {event['key']}: {'running' if r['counts_as_result'] else 'FAILED'}, "
+              f"{r['wall_time_s']:.1f} s; elapsed {event['elapsed_s']:.0f} s", flush=True)
+    elif event["event"] == "polish":
+        print(f"polish {event['key']} from {event['from']}: {'cheaper' if r['improved'] else 'kept'}, "
+              f"{r['iterations']} iterations, {r['wall_time_s']:.1f} s; {event['pending']} to go, "
+              f"elapsed {event['elapsed_s']:.0f} s", flush=True)
+    elif event["event"] == "polish_start":
+        print(f"polish: {event['pairs']} pairs to try", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
@@ -31,8 +45,7 @@ def main() -> None:
     sweep = load_sweep(EXPERIMENT)
     out = args.out or Path(tempfile.mkdtemp(prefix="stridesim-sweep-"))
     start = time.perf_counter()
-    counts = run_sweep(sweep, out, workers=args.workers,
-                       report=lambda e: print(f"{e.get('done', 0)}/{e.get('total', '?')} {e.get('key', '')}", flush=True))
+    counts = run_sweep(sweep, out, workers=args.workers, report=_progress)
     wall = time.perf_counter() - start
     rows = summary_rows(sweep, out)
     solved = [r for r in rows if r["status"] == "result"]

@@ -53,3 +53,20 @@ def test_a_page_without_markers_is_left_alone(tmp_path):
     page.write_text("no markers here\n")
     assert not replace_block(page, "validation", "table")
     assert page.read_text() == "no markers here\n"
+
+
+def test_the_study_figures_are_the_sweeps_own(tmp_path):
+    """The page's heat maps and claim figures are copied from the sweep folder it is generated from."""
+    from sim.apps.docs import _study_figures
+
+    sweep, docs = tmp_path / "sweep", tmp_path / "docs"
+    sweep.mkdir()
+    docs.mkdir()
+    (sweep / "heatmaps.png").write_bytes(b"heat")
+    (sweep / "claims_propulsion.png").write_bytes(b"claims")
+    (docs / "study_heatmaps.png").write_bytes(b"old")
+    written = _study_figures(sweep, docs)
+    assert written == [docs / "study_heatmaps.png", docs / "study_claims_propulsion.png"]
+    assert (docs / "study_heatmaps.png").read_bytes() == b"heat"
+    assert (docs / "study_claims_propulsion.png").read_bytes() == b"claims"
+    assert sorted(p.name for p in docs.iterdir()) == ["study_claims_propulsion.png", "study_heatmaps.png"]

@@ -15,7 +15,7 @@ import pytest
 
 from sim.model.spec import ModelSpecError
 from sim.results.runfolder import RunFolder
-from sim.sweep.config import load_sweep
+from sim.sweep.config import grid_points, load_sweep, point_starts
 from sim.sweep.engine import SchedulerUnreachable, StaleSweep, run_sweep
 from sim.sweep.worker import POINT_FILE
 
@@ -26,6 +26,7 @@ speed = 3.5
 n_intervals = 10
 starts = 3  # the tests read the multi-start's records, not the search's depth
 max_iter = 1000  # the coarse mesh needs more than 300 iterations at some grid points
+polish_max_iter = 1000
 [grid]
 hip_flexor_stiffness = [1.0, 3.0]
 glute_strength = [1.0, 0.5]
@@ -35,7 +36,7 @@ glute_strength = [1.0, 0.5]
 #: two points of the same grid, for the tests of a code path rather than of the sweep's tables (without
 #: the polish pass, so that a solved point's record changes only when the point is solved)
 PAIR = SMALL.replace("glute_strength = [1.0, 0.5]", "glute_strength = [1.0]").replace(
-    "max_iter = 1000", "polish = false\nmax_iter = 1000")
+    "max_iter = 1000  #", "polish = false\nmax_iter = 1000  #")
 
 
 @pytest.fixture()
@@ -285,6 +286,24 @@ def test_bad_grids_are_rejected(tmp_path, grid, message):
     path = tmp_path / "bad.toml"
     path.write_text(f'name = "bad"\n[grid]\n{grid}\n')
     with pytest.raises(ModelSpecError, match=message):
+        load_sweep(path)
+
+
+def test_the_search_runs_at_the_corners_and_the_first_point_only_when_asked(tmp_path):
+    path = tmp_path / "corners.toml"
+    path.write_text('name = "corners"\nstarts = 5\nsearch = "corners"\n[grid]\n'
+                    'hip_flexor_stiffness = [1.0, 2.0, 3.0]\nglute_strength = [1.0, 0.6, 0.2]\n')
+    sweep = load_sweep(path)
+    starts = {p.index: point_starts(sweep, p) for p in grid_points(sweep)}
+    assert {i for i, n in starts.items() if n == 5} == {(0, 0), (0, 2), (2, 0), (2, 2)}
+    assert all(n == 1 for i, n in starts.items() if i not in {(0, 0), (0, 2), (2, 0), (2, 2)})
+    centre = next(p for p in grid_points(sweep) if p.index == (1, 1))
+    assert point_starts(sweep, centre, root=True) == 5  # the first point solved searches wherever it is
+    every_point = path.with_name("every_point.toml")
+    every_point.write_text(path.read_text().replace('search = "corners"\n', ""))
+    assert {point_starts(load_sweep(every_point), p) for p in grid_points(sweep)} == {5}  # the default
+    path.write_text(path.read_text().replace('"corners"', '"somewhere"'))
+    with pytest.raises(ModelSpecError, match="search"):
         load_sweep(path)
 
 

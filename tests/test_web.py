@@ -309,6 +309,34 @@ def test_the_page_loads_clean_with_marks_and_labels(browser, serve, tmp_path: Pa
 
 
 @pytest.mark.browser
+def test_the_knee_reading_may_stay_empty_and_a_reading_out_of_reach_is_named(browser, serve, tmp_path: Path) -> None:
+    service = FakeService(tmp_path)
+    visit = Visit(browser, serve(service))
+    page = visit.page
+    knee = "#f-thomas_knee_right_deg"
+    assert page.input_value(knee) == "" and page.get_attribute(knee, "placeholder") == "\u2014"
+    marks = page.locator("[data-field=thomas_knee_right_deg] .mark")
+    assert [float(marks.nth(i).get_attribute("data-value")) for i in range(marks.count())] == [52.5, 61.4]
+    page.focus(f"{knee}-range")
+    page.keyboard.press("ArrowLeft")  # the slider starts at the model's healthy reading
+    assert page.input_value(knee) == "61.0"
+    page.fill(knee, "")
+    assert page.inner_text(f"{knee}-error") == ""  # empty is allowed: not measured
+    page.fill(knee, "16")
+    page.click("#predict")  # in the input's range, out of the model's reach with this thigh: refused, named
+    page.wait_for_selector(f"{knee}-error[data-source=server]")
+    assert "thigh as entered" in page.inner_text(f"{knee}-error") and service.jobs() == []
+    page.fill(knee, "45")
+    visit.shot("knee")
+    page.click("#predict")
+    page.wait_for_selector("#status:not([hidden])")
+    assert service.jobs()[-1]["inputs"]["thomas_knee_right_deg"] == 45.0
+    assert service.jobs()[-1]["inputs"]["thomas_knee_left_deg"] is None
+    page.click("#reset")
+    assert page.input_value(knee) == ""
+
+
+@pytest.mark.browser
 def test_the_servers_message_shows_by_the_field_it_names(browser, serve, tmp_path: Path) -> None:
     page = Visit(browser, serve(FakeService(tmp_path))).page
     page.fill("#f-thomas_angle_right_deg", "25")

@@ -19,17 +19,30 @@ POSITIVE_THOMAS_DEG = 0.0
 
 _THOMAS_HELP = ("Modified Thomas test: angle of the hanging thigh to the table (deg). Negative = below the "
                 "table (normal; healthy athletes' mean -11.9), positive = above it (tight hip flexors).")
+#: the generic model's knee reading of the same test with a healthy rectus femoris, deg (smaller =
+#: straighter = tighter); the athletes' mean of Harvey (1998) is 52.5
+HEALTHY_MODEL_KNEE_DEG = 61.4
+ATHLETES_KNEE_DEG = 52.5
+_KNEE_HELP = ("Modified Thomas test: knee flexion of the hanging leg (deg), read with the thigh as entered. Smaller = "
+              "a straighter knee = a tighter rectus femoris (athletes' mean 52.5; this model's healthy reading 61.4). "
+              "Leave empty if not measured: the rectus femoris is then healthy.")
 _GLUTE_HELP = "Gluteus maximus strength in percent of normal (100 = normal; 60 = 60 % of normal force)."
 
 #: every input, in display order: label, unit, range, default, step, help, group and marks
 FIELDS: dict[str, dict[str, Any]] = {
     "thomas_angle_right_deg": {"label": "Thomas-test angle, right", "unit": "deg", "minimum": -13.5, "maximum": 20.0,
                                "default": HEALTHY_THOMAS_DEG, "step": 0.5, "help": _THOMAS_HELP, "group": "right"},
+    "thomas_knee_right_deg": {"label": "Thomas-test knee angle, right", "unit": "deg", "minimum": 15.0,
+                              "maximum": 90.0, "default": None, "optional": True, "step": 0.5, "help": _KNEE_HELP,
+                              "group": "right"},
     "glute_strength_right_percent": {"label": "Gluteus maximus strength, right", "unit": "%", "minimum": 10.0,
                                      "maximum": 100.0, "default": 100.0, "step": 1.0, "help": _GLUTE_HELP,
                                      "group": "right"},
     "thomas_angle_left_deg": {"label": "Thomas-test angle, left", "unit": "deg", "minimum": -13.5, "maximum": 20.0,
                               "default": HEALTHY_THOMAS_DEG, "step": 0.5, "help": _THOMAS_HELP, "group": "left"},
+    "thomas_knee_left_deg": {"label": "Thomas-test knee angle, left", "unit": "deg", "minimum": 15.0,
+                             "maximum": 90.0, "default": None, "optional": True, "step": 0.5, "help": _KNEE_HELP,
+                             "group": "left"},
     "glute_strength_left_percent": {"label": "Gluteus maximus strength, left", "unit": "%", "minimum": 10.0,
                                     "maximum": 100.0, "default": 100.0, "step": 1.0, "help": _GLUTE_HELP,
                                     "group": "left"},
@@ -46,12 +59,18 @@ for _name in ("thomas_angle_right_deg", "thomas_angle_left_deg"):
                                       "hip-flexor knob does not loosen")
     FIELDS[_name]["marks"] = [{"value": HEALTHY_THOMAS_DEG, "label": "healthy mean -11.9"},
                               {"value": POSITIVE_THOMAS_DEG, "label": "positive test 0"}]
+for _name in ("thomas_knee_right_deg", "thomas_knee_left_deg"):
+    FIELDS[_name]["slider_start"] = HEALTHY_MODEL_KNEE_DEG
+    FIELDS[_name]["marks"] = [{"value": ATHLETES_KNEE_DEG, "label": "athletes' mean 52.5"},
+                              {"value": HEALTHY_MODEL_KNEE_DEG, "label": "model healthy 61.4"}]
 for _field in FIELDS.values():
     _field.setdefault("marks", [])
+    _field.setdefault("optional", False)
 
 #: the resolution each input is kept at: finer differences mean nothing clinically, and equal
 #: rounded inputs share one stored answer
-RESOLUTION = {"thomas_angle_right_deg": 0.1, "thomas_angle_left_deg": 0.1, "glute_strength_right_percent": 1.0,
+RESOLUTION = {"thomas_angle_right_deg": 0.1, "thomas_angle_left_deg": 0.1, "thomas_knee_right_deg": 0.1,
+              "thomas_knee_left_deg": 0.1, "glute_strength_right_percent": 1.0,
               "glute_strength_left_percent": 1.0, "speed_m_s": 0.1, "height_m": 0.01, "mass_kg": 0.1}
 
 
@@ -74,16 +93,22 @@ class ClinicalInputs(BaseModel):
     speed_m_s: float
     height_m: float
     mass_kg: float
+    #: the knee reading of the same test; None = not measured (a healthy rectus femoris)
+    thomas_knee_right_deg: float | None = None
+    thomas_knee_left_deg: float | None = None
 
     def key(self) -> str:
         """A short name of the scenario (its folder), from the rounded inputs."""
+        knees = "" if self.thomas_knee_right_deg is None and self.thomas_knee_left_deg is None else "_knee" + "_".join(
+            "none" if k is None else f"{k:.1f}" for k in (self.thomas_knee_right_deg, self.thomas_knee_left_deg))
         return (f"R{self.thomas_angle_right_deg:+.1f}_g{self.glute_strength_right_percent:.0f}"
                 f"_L{self.thomas_angle_left_deg:+.1f}_g{self.glute_strength_left_percent:.0f}"
-                f"_v{self.speed_m_s:.2f}_h{self.height_m:.2f}_m{self.mass_kg:.1f}")
+                f"_v{self.speed_m_s:.2f}_h{self.height_m:.2f}_m{self.mass_kg:.1f}{knees}")
 
     @property
     def one_sided(self) -> bool:
         return (self.thomas_angle_right_deg != self.thomas_angle_left_deg
+                or self.thomas_knee_right_deg != self.thomas_knee_left_deg
                 or self.glute_strength_right_percent != self.glute_strength_left_percent)
 
 
@@ -117,6 +142,9 @@ def parse_inputs(payload: object) -> ClinicalInputs:
               for k in payload if k not in FIELDS]
     values = {}
     for name in FIELDS:
+        if FIELDS[name]["optional"] and payload.get(name) is None:
+            values[name] = None  # not measured
+            continue
         if name not in payload:
             errors.append({"field": name, "message": f"{name} is missing ({FIELDS[name]['label']}, "
                                                      f"{FIELDS[name]['minimum']:g} to {FIELDS[name]['maximum']:g} "
@@ -140,6 +168,6 @@ def parse_inputs(payload: object) -> ClinicalInputs:
     return ClinicalInputs(**values)
 
 
-def defaults() -> dict[str, float]:
-    """The default inputs: a healthy runner of the generic model's size at 3.5 m/s."""
+def defaults() -> dict[str, float | None]:
+    """The default inputs: a healthy runner of the generic model's size at 3.5 m/s (knee readings not measured)."""
     return {name: f["default"] for name, f in FIELDS.items()}

@@ -15,7 +15,11 @@ CURVES = ["hip_flexion_r", "pelvis_forward_tip", "lumbar_extension", "knee_flexi
 
 
 def _inputs_line(inputs: dict) -> str:
-    sides = [f"{word}: Thomas {inputs[f'thomas_angle_{word}_deg']:+.1f} deg, glutes "
+    def knee(word: str) -> str:
+        value = inputs.get(f"thomas_knee_{word}_deg")
+        return "" if value is None else f" (knee {value:.1f} deg)"
+
+    sides = [f"{word}: Thomas {inputs[f'thomas_angle_{word}_deg']:+.1f} deg{knee(word)}, glutes "
              f"{inputs[f'glute_strength_{word}_percent']:.0f} %" for word in ("right", "left")]
     return f"{sides[0]};  {sides[1]};  {inputs['speed_m_s']:g} m/s, {inputs['height_m']:.2f} m, {inputs['mass_kg']:.0f} kg"
 

@@ -4,7 +4,9 @@ A question is answered by up to four strides at the runner's speed and size: hea
 impairment alone (the tight or loose hip flexors as entered with normal glutes, the weak
 glutes as entered with normal hip flexors) and the patient as entered ("both"). A Thomas angle
 becomes the iliopsoas contracture knob by inverting the simulated Thomas test on the runner's
-own scaled model; a strength in percent becomes the gluteus-maximus knob as a fraction. Each
+own scaled model; the test's knee angle, when measured, becomes the rectus femoris contracture
+knob by inverting the test read at the knee with the iliopsoas as entered; a strength in
+percent becomes the gluteus-maximus knob as a fraction. Each
 stride is a run folder under ``store/strides`` named by its clinical inputs, so any later
 question that needs the same stride reuses it.
 """
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from sim.apps.clinic_inputs import ClinicalInputs
+from sim.apps.clinic_inputs import ClinicalInputs, InputError
 from sim.model.spec import ModelSpec
 
 SIDES = ("r", "l")
@@ -29,7 +31,7 @@ TITLES = {"healthy": "Healthy", "hip_flexors": "Hip flexors as entered, normal g
 
 @dataclass(frozen=True)
 class PlannedStride:
-    """One stride of an answer: per side a Thomas angle (None = healthy) and a strength (%)."""
+    """One stride of an answer: per side a Thomas angle and knee angle (None = healthy) and a strength (%)."""
 
     key: str
     thomas_deg: tuple[float | None, float | None]  # right, left
@@ -37,6 +39,7 @@ class PlannedStride:
     #: solved as a full stride: every stride of a one-sided question is, the healthy one too, so
     #: that the strides compared come from one formulation
     full_stride: bool = False
+    knee_deg: tuple[float | None, float | None] = (None, None)  # the test's knee reading, right, left
 
     @property
     def title(self) -> str:
@@ -44,7 +47,8 @@ class PlannedStride:
 
     @property
     def sides_equal(self) -> bool:
-        return self.thomas_deg[0] == self.thomas_deg[1] and self.glute_percent[0] == self.glute_percent[1]
+        return (self.thomas_deg[0] == self.thomas_deg[1] and self.glute_percent[0] == self.glute_percent[1]
+                and self.knee_deg[0] == self.knee_deg[1])
 
     @property
     def symmetric(self) -> bool:
@@ -89,21 +93,49 @@ def healthy_thomas_deg(height: float | None, mass: float | None) -> float:
     return thomas_test(_runner_spec(height, mass), 1.0).thomas_angle_deg
 
 
+@lru_cache(maxsize=64)
+def healthy_knee_deg(height: float | None, mass: float | None, hip_flexor_stiffness: float) -> float:
+    """The test's knee reading of this runner size with a healthy rectus femoris and the iliopsoas knob given."""
+    from sim.calibration.thomas import thomas_knee_test
+
+    return thomas_knee_test(_runner_spec(height, mass), {"hip_flexor_stiffness": hip_flexor_stiffness}).knee_flexion_deg
+
+
+def _healthy_knee(inputs: ClinicalInputs, thomas: float | None, knee: float | None) -> float | None:
+    """None where the knee was not measured or reads as a healthy rectus femoris would with the
+    thigh as entered; the knee otherwise (a reading the model cannot represent is kept, for
+    :func:`check_representable` to name)."""
+    from sim.model.spec import ModelSpecError
+
+    if knee is None:
+        return None
+    size = subject(inputs)
+    try:
+        stiffness = 1.0 if thomas is None else _stiffness(size.get("height"), size.get("mass"), thomas)
+        healthy = healthy_knee_deg(size.get("height"), size.get("mass"), stiffness)
+    except (ModelSpecError, RuntimeError):
+        return knee
+    return None if abs(knee - healthy) <= HEALTHY_TOLERANCE_DEG else knee
+
+
 def plan(inputs: ClinicalInputs) -> list[PlannedStride]:
     """The strides that answer ``inputs``: healthy first; each impairment alone only when both are present."""
     size = subject(inputs)
     healthy_reading = healthy_thomas_deg(size.get("height"), size.get("mass"))
     thomas = tuple(None if abs(a - healthy_reading) <= HEALTHY_TOLERANCE_DEG else a
                    for a in (inputs.thomas_angle_right_deg, inputs.thomas_angle_left_deg))
+    knees = tuple(_healthy_knee(inputs, t, k) for t, k in zip(thomas, (inputs.thomas_knee_right_deg,
+                                                                        inputs.thomas_knee_left_deg), strict=True))
     glutes = (inputs.glute_strength_right_percent, inputs.glute_strength_left_percent)
-    full = thomas[0] != thomas[1] or glutes[0] != glutes[1]
+    full = thomas[0] != thomas[1] or glutes[0] != glutes[1] or knees[0] != knees[1]
     healthy = PlannedStride("healthy", (None, None), (100.0, 100.0), full)
-    both = PlannedStride("both", thomas, glutes, full)
-    hip_impaired, glute_impaired = any(a is not None for a in thomas), any(g < 100.0 for g in glutes)
+    both = PlannedStride("both", thomas, glutes, full, knees)
+    hip_impaired = any(a is not None for a in thomas + knees)
+    glute_impaired = any(g < 100.0 for g in glutes)
     if not hip_impaired and not glute_impaired:
         return [healthy]
     if hip_impaired and glute_impaired:
-        return [healthy, PlannedStride("hip_flexors", thomas, (100.0, 100.0), full),
+        return [healthy, PlannedStride("hip_flexors", thomas, (100.0, 100.0), full, knees),
                 PlannedStride("glutes", (None, None), glutes, full), both]
     return [healthy, both]
 
@@ -125,33 +157,95 @@ def stiffness_for_thomas_angle(spec: ModelSpec, angle_deg: float) -> float:
                         xtol=1e-4))
 
 
+def has_rectus_reading(inputs: ClinicalInputs) -> bool:
+    """A knee reading of the question asks for a rectus femoris other than healthy."""
+    return any(k is not None for stride in plan(inputs) for k in stride.knee_deg)
+
+
+def rectus_for_knee_angle(spec: ModelSpec, hip_flexor_stiffness: float, knee_deg: float) -> float:
+    """Invert the test read at the knee, the iliopsoas knob held; ModelSpecError names the reachable range."""
+    from scipy.optimize import brentq
+
+    from sim.calibration.thomas import thomas_knee_test
+    from sim.model.spec import ModelSpecError
+
+    knob = spec.knobs["rectus_femoris_stiffness"]
+
+    def reading(rectus: float) -> float:
+        knobs = {"hip_flexor_stiffness": hip_flexor_stiffness, "rectus_femoris_stiffness": rectus}
+        return thomas_knee_test(spec, knobs).knee_flexion_deg
+
+    straightest, loosest = reading(knob.maximum), reading(knob.minimum)  # a tighter rectus holds the knee straighter
+    if not straightest <= knee_deg <= loosest:
+        raise ModelSpecError(f"knee angle {knee_deg:g} deg is outside the range this model can represent with the "
+                             f"thigh as entered [{straightest:.1f}, {loosest:.1f}] deg (rectus_femoris_stiffness "
+                             f"{knob.minimum:g} to {knob.maximum:g})")
+    return float(brentq(lambda r: reading(r) - knee_deg, knob.minimum, knob.maximum, xtol=1e-4))
+
+
 @lru_cache(maxsize=64)
 def _stiffness(height: float | None, mass: float | None, angle_deg: float) -> float:
     """The knob of a Thomas angle for a runner size: the strides of a question share their angles."""
     return stiffness_for_thomas_angle(_runner_spec(height, mass), angle_deg)
 
 
+@lru_cache(maxsize=64)
+def _rectus(height: float | None, mass: float | None, hip_flexor_stiffness: float, knee_deg: float) -> float:
+    return rectus_for_knee_angle(_runner_spec(height, mass), hip_flexor_stiffness, knee_deg)
+
+
 def knobs(planned: PlannedStride, inputs: ClinicalInputs) -> dict[str, float]:
-    """The stride's knob values, one-sided where the sides differ."""
+    """The stride's knob values, one-sided where the sides differ (the rectus knob only where a
+    knee reading asks for it)."""
     size = subject(inputs)
     out = {}
     for i, side in enumerate(SIDES):
-        angle = planned.thomas_deg[i]
-        out[f"hip_flexor_stiffness_{side}"] = 1.0 if angle is None else _stiffness(size.get("height"), size.get("mass"),
-                                                                                    angle)
+        angle, knee = planned.thomas_deg[i], planned.knee_deg[i]
+        stiffness = 1.0 if angle is None else _stiffness(size.get("height"), size.get("mass"), angle)
+        out[f"hip_flexor_stiffness_{side}"] = stiffness
+        out[f"rectus_femoris_stiffness_{side}"] = (1.0 if knee is None else
+                                                   _rectus(size.get("height"), size.get("mass"), stiffness, knee))
         out[f"glute_strength_{side}"] = planned.glute_percent[i] / 100.0
-    for name in ("hip_flexor_stiffness", "glute_strength"):
+    for name in ("hip_flexor_stiffness", "rectus_femoris_stiffness", "glute_strength"):
         if out[f"{name}_r"] == out[f"{name}_l"]:
             out[name] = out.pop(f"{name}_r")
             del out[f"{name}_l"]
+    if out.get("rectus_femoris_stiffness") == 1.0:
+        del out["rectus_femoris_stiffness"]  # a healthy rectus: the model's default
     return out
+
+
+def check_representable(inputs: ClinicalInputs) -> None:
+    """InputError naming each Thomas reading the runner's model cannot represent (before any solve)."""
+    from sim.model.spec import ModelSpecError
+
+    errors = []
+    for stride in plan(inputs):
+        for i, word in enumerate(SIDE_WORDS.values()):
+            one_side = PlannedStride(stride.key, (stride.thomas_deg[i],) * 2, (100.0, 100.0),
+                                     knee_deg=(None, None))
+            try:
+                knobs(one_side, inputs)
+            except ModelSpecError as exc:
+                errors.append({"field": f"thomas_angle_{word}_deg", "message": f"thomas_angle_{word}_deg: {exc}"})
+                continue
+            knee_side = PlannedStride(stride.key, (stride.thomas_deg[i],) * 2, (100.0, 100.0),
+                                      knee_deg=(stride.knee_deg[i],) * 2)
+            try:
+                knobs(knee_side, inputs)
+            except ModelSpecError as exc:
+                errors.append({"field": f"thomas_knee_{word}_deg", "message": f"thomas_knee_{word}_deg: {exc}"})
+    unique = list({e["field"]: e for e in errors}.values())
+    if unique:
+        raise InputError(unique)
 
 
 def stride_name(planned: PlannedStride, inputs: ClinicalInputs, n_intervals: int) -> str:
     """The stride's folder name: its clinical inputs, speed, runner size and mesh."""
     def side(i: int) -> str:
-        angle = planned.thomas_deg[i]
-        return f"{'healthy' if angle is None else f'{angle:+.1f}'}_g{planned.glute_percent[i]:.0f}"
+        angle, knee = planned.thomas_deg[i], planned.knee_deg[i]
+        return (f"{'healthy' if angle is None else f'{angle:+.1f}'}{'' if knee is None else f'_knee{knee:.1f}'}"
+                f"_g{planned.glute_percent[i]:.0f}")
 
     body = side(0) if planned.sides_equal else f"R{side(0)}_L{side(1)}"
     return (f"thomas{body}_v{inputs.speed_m_s:.2f}_h{inputs.height_m:.2f}_m{inputs.mass_kg:.1f}"
@@ -226,5 +320,6 @@ def nearest(runs: list[tuple[Path, dict]], knob_values: dict[str, float], speed:
     def distance(config: dict) -> float:
         k = config.get("knobs") or {}
         return (abs(mean(k, "hip_flexor_stiffness") - mean(knob_values, "hip_flexor_stiffness")) / 3.0
+                + abs(mean(k, "rectus_femoris_stiffness") - mean(knob_values, "rectus_femoris_stiffness")) / 3.0
                 + abs(mean(k, "glute_strength") - mean(knob_values, "glute_strength")) + abs(config["speed"] - speed))
     return min(runs, key=lambda r: distance(r[1]))[0] if runs else None

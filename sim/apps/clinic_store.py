@@ -176,15 +176,18 @@ def preview_measures(store: Path, grid: dict, thomas: float, glute: float, n_int
 
 
 def preview_answer(store: Path, grid: dict, inputs: ClinicalInputs, n_intervals: int) -> dict | None:
-    """The answer interpolated from the grid (``kind`` "preview"), or None where the grid is not solved.
+    """The answer interpolated from the grid (``kind`` "preview"), or None where the grid is not solved
+    or does not span the question (a knee reading: the grid's strides have a healthy rectus femoris).
 
     A one-sided question takes each side's numbers from that side's own inputs and the rest
     (timing, trunk, curves) from the mean of the sides: a first look, replaced by the exact answer."""
     from sim.apps.clinic_answer import build_answer
     from sim.apps.clinic_inputs import HEALTHY_THOMAS_DEG
-    from sim.apps.clinic_scenarios import plan
+    from sim.apps.clinic_scenarios import has_rectus_reading, plan
 
     measures = {}
+    if has_rectus_reading(inputs):
+        return None  # the grid varies the iliopsoas and the glutes, not the rectus femoris
     for stride in plan(inputs):
         thomas = [HEALTHY_THOMAS_DEG if a is None else a for a in stride.thomas_deg]
         mean = preview_measures(store, grid, sum(thomas) / 2, sum(stride.glute_percent) / 2, n_intervals)

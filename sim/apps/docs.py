@@ -13,7 +13,7 @@ import json
 import re
 from pathlib import Path
 
-from sim.io.atomic import write_text
+from sim.io.atomic import atomic_file, write_text
 from sim.results.runfolder import RunFolder, metric
 from sim.run.starts import reaching_best
 
@@ -261,6 +261,7 @@ def regenerate(run: Path | None = None, sweep: Path | None = None, docs: Path = 
         written.append(docs / "study.md")
     if sweep is not None:
         replace_block(docs / "study.md", "robustness", robustness_table(Path(sweep)))
+        written += _study_figures(Path(sweep), docs)
     if rectus is not None:
         replace_block(docs / "study.md", "rectus", study_table(Path(rectus), definitions=False))
         replace_block(docs / "study.md", "rectus-robustness", robustness_table(Path(rectus)))
@@ -273,4 +274,18 @@ def regenerate(run: Path | None = None, sweep: Path | None = None, docs: Path = 
             written += causes_figures(by_cause, docs)
         if docs / "study.md" not in written:
             written.append(docs / "study.md")
+    return written
+
+
+def _study_figures(sweep: Path, docs: Path) -> list[Path]:
+    """The sweep's heat maps and claim figures, copied to the page's names (``study_<name>.png``)."""
+    import shutil
+
+    written = []
+    for figure in [sweep / "heatmaps.png", *sorted(sweep.glob("claims_*.png"))]:
+        if figure.is_file():
+            target = docs / f"study_{figure.name}"
+            with atomic_file(target) as tmp:
+                shutil.copyfile(figure, tmp)
+            written.append(target)
     return written

@@ -215,8 +215,8 @@ def sweep(
             outcome = (f"[green]cheaper[/] {r['objective_before']:.4f} -> {r['objective_after']:.4f}" if r["improved"]
                        else f"kept {r['objective_before']:.4f} (from it: {r['ipopt_status']}, {r['gait']}, "
                             f"{r['objective_after']:.4f})")
-            console.print(f"polish {event['key']} from {event['from']}: {outcome}, {r['wall_time_s']:.1f} s; "
-                          f"{event['pending']} to go, elapsed {event['elapsed_s']:.0f} s")
+            console.print(f"polish {event['key']} from {event['from']}: {outcome}, {r['iterations']} iterations, "
+                          f"{r['wall_time_s']:.1f} s; {event['pending']} to go, elapsed {event['elapsed_s']:.0f} s")
         else:
             r = event["result"]
             verdict = "running" if r["counts_as_result"] else f"FAILED ({r['attempts'][-1]['gait']})"

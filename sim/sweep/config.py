@@ -7,6 +7,7 @@ import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -21,7 +22,9 @@ GRID_AXES_EXTRA = ("speed", "height")
 class SweepConfig(BaseModel):
     """``base``: every RunConfig field; ``grid``: axis name -> values (knobs, speed or height);
     ``retries``: single starts from other guesses after a failed point; ``polish``: the polish
-    pass after every point is solved (:mod:`sim.sweep.polish`)."""
+    pass after every point is solved (:mod:`sim.sweep.polish`) with ``polish_max_iter``; ``search``: where the base's
+    multi-start runs, at ``every_point`` or only at the grid's ``corners`` (every other point then
+    starts once from its nearest solved neighbour, and the polish pass tries the other neighbours)."""
 
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -29,6 +32,12 @@ class SweepConfig(BaseModel):
     grid: dict[str, list[float]] = Field(min_length=1)
     retries: int = Field(default=2, ge=0, le=5)
     polish: bool = True
+    search: Literal["every_point", "corners"] = "every_point"
+    #: the iteration limit of a polish solve: a neighbour's stride that reaches a cheaper optimum
+    #: does so in tens of iterations at 50 intervals (a warm neighbour takes 35-80), while a start
+    #: still searching after a few hundred is crossing to another basin at minutes per solve;
+    #: stopping it only loses a try
+    polish_max_iter: int = Field(default=300, ge=1, le=20000)
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,13 +69,16 @@ def load_sweep(path: str | Path) -> SweepConfig:
     grid = data.pop("grid", None)
     retries = data.pop("retries", 2)
     polish = data.pop("polish", True)
+    search = data.pop("search", "every_point")
+    polish_max_iter = data.pop("polish_max_iter", 300)
     name = data.setdefault("name", path.stem)
     resolve_paths(data, path.parent)
     if not grid:
         raise ModelSpecError(f"{path}: [grid] is missing or empty: give at least one axis with values")
     base = make_config(str(path), **data)
     try:
-        sweep = SweepConfig(name=name, base=base, grid=grid, retries=retries, polish=polish)
+        sweep = SweepConfig(name=name, base=base, grid=grid, retries=retries, polish=polish, search=search,
+                            polish_max_iter=polish_max_iter)
     except ValidationError as exc:
         raise ModelSpecError(f"invalid sweep file {path}: " + "; ".join(
             f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
@@ -104,6 +116,19 @@ def check_grid(sweep: SweepConfig) -> None:
 def grid_distance(a: GridPoint, b: GridPoint) -> int:
     """Steps between two grid points, along the axes (1: neighbours along one axis)."""
     return sum(abs(i - j) for i, j in zip(a.index, b.index, strict=True))
+
+
+def is_corner(sweep: SweepConfig, point: GridPoint) -> bool:
+    """The point sits at an end of every axis (a 1-D grid has two corners, a 5 x 5 grid four)."""
+    return all(i in (0, len(sweep.grid[a]) - 1) for a, i in zip(sweep.grid, point.index, strict=True))
+
+
+def point_starts(sweep: SweepConfig, point: GridPoint, root: bool = False) -> int:
+    """How many starts the point's first attempt gets: the base's multi-start, or with
+    ``search = "corners"`` one start from the nearest solved neighbour away from the corners and the root."""
+    if sweep.search == "every_point" or root or is_corner(sweep, point):
+        return sweep.base.starts
+    return 1
 
 
 def grid_points(sweep: SweepConfig) -> list[GridPoint]:

@@ -16,7 +16,7 @@ from sim.model.spec import ModelSpecError
 from sim.results.runfolder import NotARunFolder, RunFolder
 from sim.results.writer import versions
 from sim.sweep.cluster import SlurmOptions
-from sim.sweep.config import GridPoint, SweepConfig, grid_distance, grid_points, point_config
+from sim.sweep.config import GridPoint, SweepConfig, grid_distance, grid_points, point_config, point_starts
 from sim.sweep.rejudge import needs_rejudging, rejudge_point
 from sim.sweep.worker import POINT_FILE, solve_point
 
@@ -169,8 +169,10 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
         polish = bool(PolishState(folders).pending())  # a finished polish pass needs no executor
     executor, close = make_executor(workers, scheduler, cluster) if todo or polish else (None, None)
     try:
+        # the local pool's other workers wait while the first point searches: its starts use them
+        root_start_workers = workers if scheduler is None and cluster is None else 1
         counts = _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, executor, workers, report,
-                        rejudged)
+                        rejudged, root_start_workers)
         if polish and not counts["interrupted"]:
             from sim.sweep.polish import polish_sweep
 
@@ -182,8 +184,10 @@ def run_sweep(sweep: SweepConfig, out_dir: str | Path, workers: int = 2, schedul
 
 
 def _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, executor, workers, report,
-           rejudged=()) -> dict:
-    """Write the sweep's record, clear corrupted points and solve the rest on ``executor``."""
+           rejudged=(), root_start_workers: int = 1) -> dict:
+    """Write the sweep's record, clear corrupted points and solve the rest on ``executor``; the
+    first point, solved while nothing else can run, solves its starts in ``root_start_workers``
+    processes."""
     points_dir.mkdir(parents=True, exist_ok=True)
     write_json(out / "sweep.json", {"sweep": sweep.model_dump(mode="json"), "versions": versions(),
                                     "started": time.strftime("%Y-%m-%dT%H:%M:%S")})
@@ -213,8 +217,11 @@ def _solve(sweep, todo, solved, corrupt, folders, points, points_dir, out, execu
         for p in batch:
             neighbours = sorted(good, key=lambda g: grid_distance(p, g))[:sweep.retries]
             guesses = [str(folders[g]) for g in neighbours] + ["data", "random"]
-            task = {"config": point_config(sweep, p).model_dump(mode="json"), "out": str(folders[p]),
-                    "guesses": guesses[:sweep.retries + 1], "values": p.values}
+            config = point_config(sweep, p)
+            config = config.model_copy(update={"starts": point_starts(sweep, p, root=not good)})
+            task = {"config": config.model_dump(mode="json"), "out": str(folders[p]),
+                    "guesses": guesses[:sweep.retries + 1], "values": p.values,
+                    "start_workers": 1 if good else min(root_start_workers, config.starts)}
             running[executor.submit(solve_point, task)] = p
             todo.remove(p)
         done, _ = cf.wait(list(running), return_when=cf.FIRST_COMPLETED)

@@ -29,7 +29,8 @@ MIN_GAIN = 1e-4
 
 
 def polish_point(task: dict) -> dict:
-    """Solve ``task['config']`` from the stride in ``task['neighbour']`` (one start); replace the
+    """Solve ``task['config']`` from the stride in ``task['neighbour']`` (one start, at most
+    ``task['max_iter']`` iterations); replace the
     point's run folder if the solve is running, converged and cheaper than ``task['objective']``.
 
     The point record (``point.json``) gains the try under ``polish.tried`` (the neighbour's folder
@@ -48,7 +49,7 @@ def polish_point(task: dict) -> dict:
     start = time.perf_counter()
     out, neighbour = Path(task["out"]), Path(task["neighbour"])
     base = RunConfig.model_validate(task["config"])
-    config = base.model_copy(update={"guess": neighbour, "starts": 1})
+    config = base.model_copy(update={"guess": neighbour, "starts": 1, "max_iter": task["max_iter"]})
     problem = shared_problem(config)
     outcome = solve_starts(problem, config, problem.spec, log=lambda m: None)
     solution, report = outcome.solution, outcome.solution.report
@@ -132,7 +133,7 @@ def polish_sweep(sweep: SweepConfig, out: Path, executor, workers: int,
                 continue
             task = {"config": point_config(sweep, p).model_dump(mode="json"), "out": str(state.folders[p]),
                     "neighbour": str(state.folders[q]), "objective": state.good[p],
-                    "neighbour_objective": state.good[q]}
+                    "neighbour_objective": state.good[q], "max_iter": sweep.polish_max_iter}
             running[executor.submit(polish_point, task)] = (p, q)
             pending.remove((p, q))
             busy |= {p, q}

@@ -10,7 +10,8 @@ POINT_FILE = "point.json"
 
 
 def solve_point(task: dict) -> dict:
-    """Solve ``task['config']`` into ``task['out']`` trying ``task['guesses']`` in turn (the first as a multi-start).
+    """Solve ``task['config']`` into ``task['out']`` trying ``task['guesses']`` in turn (the first as a
+    multi-start, its starts in ``task['start_workers']`` processes).
 
     Writes ``point.json`` (atomically) last: its presence marks the point as finished. A point
     whose solve was interrupted (Ctrl-C, a cancelled job) is not finished: it gets no
@@ -35,7 +36,8 @@ def solve_point(task: dict) -> dict:
         # stride times); retries are single starts from the next guess
         config = base.model_copy(update={"guess": guess if guess in ("data", "random") else Path(guess),
                                          "starts": base.starts if k == 0 else 1})
-        status = run_stride(config, out, problem=problem, log=lambda m: None, check_residuals=False, overwrite=True)
+        status = run_stride(config, out, problem=problem, log=lambda m: None, check_residuals=False, overwrite=True,
+                            start_workers=task.get("start_workers", 1) if k == 0 else 1)
         attempts.append({"guess": str(guess), "ipopt_status": status["ipopt_status"],
                          "gait": status["gait"]["label"], "iterations": status["iterations"],
                          "solve_time_s": status["solve_time_s"], "starts": status.get("starts", [])})

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sim.apps.clinic_inputs import FIELDS, ClinicalInputs, InputError, parse_inputs
+from sim.apps.clinic_scenarios import check_representable
 from sim.web.guard import Guard
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -155,6 +156,10 @@ def create_app(service: Service, allowed_hosts: list[str]) -> FastAPI:
             inputs = parse_inputs(await _json_object(request))
         except _BadBody as exc:
             return _error(exc.status, exc.message)
+        except InputError as exc:
+            return _errors(422, [{"field": e.get("field"), "message": str(e.get("message"))} for e in exc.errors])
+        try:  # a Thomas reading the runner's model cannot represent is refused before it is queued
+            await run_in_threadpool(check_representable, inputs)
         except InputError as exc:
             return _errors(422, [{"field": e.get("field"), "message": str(e.get("message"))} for e in exc.errors])
         return ApiJSON(await run_in_threadpool(_predict, service, inputs))

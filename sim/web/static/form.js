@@ -42,12 +42,15 @@ export class InputsForm {
     const id = `f-${name}`;
     const digits = decimals(spec.step);
     const label = el("label", { for: id, id: `${id}-label`, text: spec.label });
+    // an optional input (a reading that may not have been taken) starts empty, its slider at slider_start
     const number = el("input", {
       type: "number", id, name, min: spec.minimum, max: spec.maximum, step: spec.step, inputmode: "decimal",
-      value: Number(spec.default).toFixed(digits), "aria-describedby": `${id}-help ${id}-error`,
+      value: spec.default === null ? "" : Number(spec.default).toFixed(digits),
+      "aria-describedby": `${id}-help ${id}-error`, ...(spec.optional ? { placeholder: "\u2014" } : {}),
     });
     const range = el("input", {
-      type: "range", id: `${id}-range`, min: spec.minimum, max: spec.maximum, step: spec.step, value: spec.default,
+      type: "range", id: `${id}-range`, min: spec.minimum, max: spec.maximum, step: spec.step,
+      value: spec.default ?? spec.slider_start,
       "aria-label": `${spec.label}, ${groupTitle.toLowerCase()} (slider)`, "aria-describedby": `${id}-help`,
     });
     const error = el("p", { class: "field-error", id: `${id}-error` });
@@ -116,7 +119,8 @@ export class InputsForm {
     const { number, spec } = this.controls[name];
     const value = Number(number.value);
     let message = "";
-    if (number.value.trim() === "" || !Number.isFinite(value)) message = `Enter a number (${rangeText(spec)}).`;
+    if (spec.optional && number.value.trim() === "") message = "";
+    else if (number.value.trim() === "" || !Number.isFinite(value)) message = `Enter a number (${rangeText(spec)}).`;
     else if (value < spec.minimum || value > spec.maximum) message = `Allowed: ${rangeText(spec)}.`;
     this.show(name, message, "client");
     return !message;
@@ -160,6 +164,11 @@ export class InputsForm {
   set(values) {
     for (const [name, value] of Object.entries(values)) {
       const c = this.controls[name];
+      if (c && c.spec.optional && value === null) {
+        c.number.value = "";
+        c.range.value = c.spec.slider_start;
+        continue;
+      }
       if (!c || !Number.isFinite(value)) continue;
       c.number.value = Number(value).toFixed(c.digits);
       c.range.value = value;
