@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.model.spec import ModelSpecError
+from sim.model.spec import MODELS_DIR, ModelSpecError
 from sim.model.uncertainty import load_perturbations, perturbation_label, perturbed_spec
 
 
@@ -70,3 +70,31 @@ def test_a_perturbed_model_that_reverses_the_change_leaves_the_claim_not_resolve
     lost = evaluate_claim(claim, line, knob, None, perturbed=agreeing | {"passive_hip_x1.2": ends(30.0, None)})
     assert lost["verdict"] == NOT_RESOLVED and lost["checks"]["perturbed_models"]["passive_hip_x1.2"] is None
     assert evaluate_claim(claim, line, knob, None)["checks"]["perturbed_models"] == "not run"
+
+
+def test_the_perturbations_together_are_every_combination_of_their_factors(spec, tmp_path):
+    from sim.model.uncertainty import model_label, model_spec, perturbed_models
+
+    perturbations = load_perturbations()
+    models = perturbed_models()
+    singles, combined = [m for m in models if len(m) == 1], [m for m in models if len(m) > 1]
+    assert len(singles) == sum(len(p.factors) for p in perturbations.values()) == 6
+    assert len(combined) == 8 and len({model_label(m) for m in models}) == len(models)
+    assert all([name for name, _ in m] == list(perturbations) for m in combined)
+    low = next(m for m in combined if all(f < 1 for _, f in m))
+    changed = model_spec(spec, low, perturbations)  # each group scaled by its own factor, together
+    capsule = next(p for p in spec.passive_moments if p.coordinate == "hip_flexion" and p.structure == "capsule")
+    assert next(p for p in changed.passive_moments if p.coordinate == "hip_flexion"
+                and p.structure == "capsule").k3 == pytest.approx(0.8 * capsule.k3)
+    assert [m.tendon_slack_length for m in changed.muscles] == pytest.approx(
+        [0.98 * m.tendon_slack_length for m in spec.muscles])
+    assert changed.contact.stiffness == pytest.approx(0.326 * spec.contact.stiffness)
+    assert model_label(low) == "passive_hip_x0.8+tendon_slack_lengths_x0.98+contact_stiffness_x0.326"
+    # without the table, or with factorial = false, the models are the one-at-a-time ones
+    text = (MODELS_DIR / "uncertainty.toml").read_text()
+    alone = tmp_path / "alone.toml"
+    alone.write_text(text.replace("factorial = true", "factorial = false"))
+    assert perturbed_models(alone) == singles
+    alone.write_text(text.replace("factorial = true", 'factorial = "yes please"'))
+    with pytest.raises(ModelSpecError, match=r"\[combinations\]"):
+        perturbed_models(alone)

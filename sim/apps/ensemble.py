@@ -4,7 +4,7 @@ warm-started from the sweep's own stride, so a verdict is checked against the mo
 certain parameters.
 
 ``python -m sim.apps.ensemble SWEEP_DIR`` writes ``SWEEP_DIR/robustness/ensemble/<model>/<point>/``
-(``<model>``: ``passive_hip_x0.8`` and so on), then every claim with all its checks
+(``<model>``: ``passive_hip_x0.8`` and so on; a combination joins its parts with ``+``), then every claim with all its checks
 (``hypotheses.json``). Solved folders are kept: a second run solves only what is missing.
 """
 
@@ -29,7 +29,7 @@ def solve_ensemble(sweep_dir: Path, uncertainty_file: Path | None = None,
     """Each corner on each perturbed model unless solved before: one start from the sweep's stride,
     then (if that fails) from the perturbed model's healthy stride and from the measured running;
     for each perturbed model, whether each corner is a result."""
-    from sim.model.uncertainty import UNCERTAINTY_FILE, load_perturbations, perturbation_label, perturbed_spec
+    from sim.model.uncertainty import UNCERTAINTY_FILE, load_perturbations, model_label, model_spec, perturbed_models
     from sim.results.runfolder import RunFolder
     from sim.run.config import RunConfig
     from sim.run.runner import run_stride
@@ -37,17 +37,17 @@ def solve_ensemble(sweep_dir: Path, uncertainty_file: Path | None = None,
 
     perturbations = load_perturbations(uncertainty_file or UNCERTAINTY_FILE)
     corners = _corner_folders(Path(sweep_dir))
-    models = [(name, p, factor) for name, p in perturbations.items() for factor in p.factors]
+    models = perturbed_models(uncertainty_file or UNCERTAINTY_FILE)
     out: dict[str, dict[str, bool]] = {}
-    for k, (name, perturbation, factor) in enumerate(models, start=1):
-        label = perturbation_label(name, factor)
+    for k, model in enumerate(models, start=1):
+        label = model_label(model)
         problem = None
         out[label] = {}
         healthy_target = ensemble_dir(sweep_dir) / label / corners["healthy"].name
         for corner, folder in corners.items():
             target = ensemble_dir(sweep_dir) / label / folder.name
             point = RunFolder(folder)
-            spec = perturbed_spec(point.spec(), perturbation, factor)
+            spec = model_spec(point.spec(), model, perturbations)
 
 
             # the sweep's own stride first; if that start fails, the perturbed model's healthy
@@ -67,10 +67,11 @@ def solve_ensemble(sweep_dir: Path, uncertainty_file: Path | None = None,
                                     overwrite=True)
                 log(f"  {status['ipopt_status']}, {status['gait']['label']}")
                 written = Path(status.get("written_to", target))
-                write_json(written / PERTURBATION_FILE, {"name": name, "factor": factor, "acts_on": perturbation.acts_on,
-                                                         "description": perturbation.description,
-                                                         "source": perturbation.source, "from_point": str(folder),
-                                                         "guess": guess})
+                parts = [{"name": name, "factor": factor, "acts_on": perturbations[name].acts_on,
+                          "description": perturbations[name].description, "source": perturbations[name].source}
+                         for name, factor in model]
+                record = parts[0] if len(parts) == 1 else {"name": label, "parts": parts}
+                write_json(written / PERTURBATION_FILE, record | {"from_point": str(folder), "guess": guess})
             out[label][corner] = _solved(target, spec)
     return out
 

@@ -1,7 +1,8 @@
 """The model's least certain parameters (models/uncertainty.toml) and the perturbed models made from them.
 
 Each perturbation scales one group of values by each of its factors, one at a time: the hip's
-passive extension (capsule) moment, every tendon slack length, or the contact stiffness. The
+passive extension (capsule) moment, every tendon slack length, or the contact stiffness; with
+``[combinations] factorial = true`` every combination of their factors is a model too. The
 study re-solves its claims' strides on each perturbed model (:mod:`sim.apps.ensemble`).
 """
 
@@ -47,6 +48,51 @@ def load_perturbations(path: str | Path = UNCERTAINTY_FILE) -> dict[str, Perturb
             raise ModelSpecError(validation_message(f"invalid uncertainty file {path}, [perturbations.{name}]", exc,
                                                     f"perturbations.{name}")) from None
     return out
+
+
+class Combinations(BaseModel):
+    """Whether the perturbations are also applied together (every combination of their factors)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    factorial: bool
+    source: str = Field(min_length=5)
+
+
+#: one perturbed model: (perturbation name, factor) for each group it scales
+PerturbedModel = tuple[tuple[str, float], ...]
+
+
+def perturbed_models(path: str | Path = UNCERTAINTY_FILE) -> list[PerturbedModel]:
+    """The perturbed models of the uncertainty file: each perturbation's factors one at a time, then
+    (``[combinations] factorial = true``) every combination of every perturbation's factors."""
+    import itertools
+
+    perturbations = load_perturbations(path)
+    table = read_toml(path, "uncertainty file").get("combinations")
+    models: list[PerturbedModel] = [((name, f),) for name, p in perturbations.items() for f in p.factors]
+    if table is not None:
+        try:
+            combinations = Combinations.model_validate(table)
+        except ValidationError as exc:
+            raise ModelSpecError(validation_message(f"invalid uncertainty file {path}, [combinations]", exc,
+                                                    "combinations")) from None
+        if combinations.factorial and len(perturbations) > 1:
+            models += [tuple(zip(perturbations, factors, strict=True))
+                       for factors in itertools.product(*(p.factors for p in perturbations.values()))]
+    return models
+
+
+def model_label(model: PerturbedModel) -> str:
+    """Folder-safe name of a perturbed model: ``passive_hip_x0.8``, or its parts joined by ``+``."""
+    return "+".join(perturbation_label(name, factor) for name, factor in model)
+
+
+def model_spec(spec: ModelSpec, model: PerturbedModel, perturbations: dict[str, Perturbation]) -> ModelSpec:
+    """``spec`` with each of the model's perturbations applied (they scale disjoint groups of values)."""
+    for name, factor in model:
+        spec = perturbed_spec(spec, perturbations[name], factor)
+    return spec
 
 
 def perturbation_label(name: str, factor: float) -> str:
