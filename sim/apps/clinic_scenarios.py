@@ -111,8 +111,7 @@ def _healthy_knee(inputs: ClinicalInputs, thomas: float | None, knee: float | No
         return None
     size = subject(inputs)
     try:
-        stiffness = 1.0 if thomas is None else _stiffness(size.get("height"), size.get("mass"), thomas)
-        healthy = healthy_knee_deg(size.get("height"), size.get("mass"), stiffness)
+        healthy = healthy_knee_deg(size.get("height"), size.get("mass"), _hip_knob(inputs, thomas))
     except (ModelSpecError, RuntimeError):
         return knee
     return None if abs(knee - healthy) <= HEALTHY_TOLERANCE_DEG else knee
@@ -194,17 +193,26 @@ def _rectus(height: float | None, mass: float | None, hip_flexor_stiffness: floa
     return rectus_for_knee_angle(_runner_spec(height, mass), hip_flexor_stiffness, knee_deg)
 
 
+def _hip_knob(inputs: ClinicalInputs, angle_deg: float | None) -> float:
+    """The iliopsoas knob of one side's thigh reading (None: healthy) on the runner's model."""
+    size = subject(inputs)
+    return 1.0 if angle_deg is None else _stiffness(size.get("height"), size.get("mass"), angle_deg)
+
+
+def _rectus_knob(inputs: ClinicalInputs, hip_flexor_stiffness: float, knee_deg: float | None) -> float:
+    """The rectus femoris knob of one side's knee reading (None: healthy), its iliopsoas knob held."""
+    size = subject(inputs)
+    return 1.0 if knee_deg is None else _rectus(size.get("height"), size.get("mass"), hip_flexor_stiffness, knee_deg)
+
+
 def knobs(planned: PlannedStride, inputs: ClinicalInputs) -> dict[str, float]:
     """The stride's knob values, one-sided where the sides differ (the rectus knob only where a
     knee reading asks for it)."""
-    size = subject(inputs)
     out = {}
     for i, side in enumerate(SIDES):
-        angle, knee = planned.thomas_deg[i], planned.knee_deg[i]
-        stiffness = 1.0 if angle is None else _stiffness(size.get("height"), size.get("mass"), angle)
+        stiffness = _hip_knob(inputs, planned.thomas_deg[i])
         out[f"hip_flexor_stiffness_{side}"] = stiffness
-        out[f"rectus_femoris_stiffness_{side}"] = (1.0 if knee is None else
-                                                   _rectus(size.get("height"), size.get("mass"), stiffness, knee))
+        out[f"rectus_femoris_stiffness_{side}"] = _rectus_knob(inputs, stiffness, planned.knee_deg[i])
         out[f"glute_strength_{side}"] = planned.glute_percent[i] / 100.0
     for name in ("hip_flexor_stiffness", "rectus_femoris_stiffness", "glute_strength"):
         if out[f"{name}_r"] == out[f"{name}_l"]:
@@ -219,25 +227,20 @@ def check_representable(inputs: ClinicalInputs) -> None:
     """InputError naming each Thomas reading the runner's model cannot represent (before any solve)."""
     from sim.model.spec import ModelSpecError
 
+    readings = plan(inputs)[-1]  # the last stride carries every reading of the question
     errors = []
-    for stride in plan(inputs):
-        for i, word in enumerate(SIDE_WORDS.values()):
-            one_side = PlannedStride(stride.key, (stride.thomas_deg[i],) * 2, (100.0, 100.0),
-                                     knee_deg=(None, None))
-            try:
-                knobs(one_side, inputs)
-            except ModelSpecError as exc:
-                errors.append({"field": f"thomas_angle_{word}_deg", "message": f"thomas_angle_{word}_deg: {exc}"})
-                continue
-            knee_side = PlannedStride(stride.key, (stride.thomas_deg[i],) * 2, (100.0, 100.0),
-                                      knee_deg=(stride.knee_deg[i],) * 2)
-            try:
-                knobs(knee_side, inputs)
-            except ModelSpecError as exc:
-                errors.append({"field": f"thomas_knee_{word}_deg", "message": f"thomas_knee_{word}_deg: {exc}"})
-    unique = list({e["field"]: e for e in errors}.values())
-    if unique:
-        raise InputError(unique)
+    for i, word in enumerate(SIDE_WORDS.values()):
+        try:
+            stiffness = _hip_knob(inputs, readings.thomas_deg[i])
+        except ModelSpecError as exc:
+            errors.append({"field": f"thomas_angle_{word}_deg", "message": f"thomas_angle_{word}_deg: {exc}"})
+            continue
+        try:
+            _rectus_knob(inputs, stiffness, readings.knee_deg[i])
+        except ModelSpecError as exc:
+            errors.append({"field": f"thomas_knee_{word}_deg", "message": f"thomas_knee_{word}_deg: {exc}"})
+    if errors:
+        raise InputError(errors)
 
 
 def stride_name(planned: PlannedStride, inputs: ClinicalInputs, n_intervals: int) -> str:

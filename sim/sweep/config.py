@@ -22,9 +22,10 @@ GRID_AXES_EXTRA = ("speed", "height")
 class SweepConfig(BaseModel):
     """``base``: every RunConfig field; ``grid``: axis name -> values (knobs, speed or height);
     ``retries``: single starts from other guesses after a failed point; ``polish``: the polish
-    pass after every point is solved (:mod:`sim.sweep.polish`) with ``polish_max_iter``; ``search``: where the base's
-    multi-start runs, at ``every_point`` or only at the grid's ``corners`` (every other point then
-    starts once from its nearest solved neighbour, and the polish pass tries the other neighbours)."""
+    pass after every point is solved (:mod:`sim.sweep.polish`), its solves limited to
+    ``polish_max_iter`` iterations; ``search``: where the base's multi-start runs, at
+    ``every_point`` or only at the grid's ``corners`` (every other point then starts once from its
+    nearest solved neighbour, and the polish pass tries the other neighbours)."""
 
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -67,18 +68,15 @@ def load_sweep(path: str | Path) -> SweepConfig:
     path = Path(path)
     data = read_toml(path, "sweep file")
     grid = data.pop("grid", None)
-    retries = data.pop("retries", 2)
-    polish = data.pop("polish", True)
-    search = data.pop("search", "every_point")
-    polish_max_iter = data.pop("polish_max_iter", 300)
+    # the sweep's own fields (their defaults are SweepConfig's); the rest is the base run's
+    own = {k: data.pop(k) for k in ("retries", "polish", "search", "polish_max_iter") if k in data}
     name = data.setdefault("name", path.stem)
     resolve_paths(data, path.parent)
     if not grid:
         raise ModelSpecError(f"{path}: [grid] is missing or empty: give at least one axis with values")
     base = make_config(str(path), **data)
     try:
-        sweep = SweepConfig(name=name, base=base, grid=grid, retries=retries, polish=polish, search=search,
-                            polish_max_iter=polish_max_iter)
+        sweep = SweepConfig(name=name, base=base, grid=grid, **own)
     except ValidationError as exc:
         raise ModelSpecError(f"invalid sweep file {path}: " + "; ".join(
             f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
